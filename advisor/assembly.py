@@ -1,0 +1,66 @@
+"""Builds the services from settings: the one place the API, the CLI and the eval runner get them from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from advisor.backends.embeddings import build_embeddings
+from advisor.backends.records import SQLiteRecordManager
+from advisor.backends.store import ChunkStore, build_store
+from advisor.services.ingest import IngestService
+from advisor.services.lexical import LexicalIndex
+from advisor.services.retrieval import Retriever
+from advisor.settings import Settings
+from advisor.text.terms import terms
+
+
+@dataclass
+class Services:
+    """The assembled application."""
+
+    settings: Settings
+    embeddings: Embeddings
+    store: ChunkStore
+    records: SQLiteRecordManager
+    lexical: LexicalIndex
+    ingest: IngestService
+    retriever: Retriever
+
+    def close(self) -> None:
+        """Release files and connections."""
+        self.records.close()
+
+
+def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalIndex:
+    """The lexical index of everything in the store, from stored terms (tokenising only what is missing)."""
+    lexical = LexicalIndex()
+    stored = records.load_terms()
+    missing = []
+    for chunk in store.iter_chunks():
+        chunk_terms = stored.get(chunk.chunk_id)
+        if chunk_terms is None:
+            chunk_terms = terms(chunk.text, chunk.language)
+            missing.append((chunk.chunk_id, chunk_terms))
+        lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
+    records.save_terms(missing)
+    return lexical
+
+
+def build_services(settings: Settings) -> Services:
+    """Embeddings, store, record manager and lexical index wired into the ingest and retrieval services."""
+    embeddings = build_embeddings(settings)
+    store = build_store(settings, embeddings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    records = SQLiteRecordManager(settings.collection_name, settings.records_path)
+    lexical = load_lexical(store, records)
+    return Services(
+        settings=settings,
+        embeddings=embeddings,
+        store=store,
+        records=records,
+        lexical=lexical,
+        ingest=IngestService(settings, store, records, lexical),
+        retriever=Retriever(store, embeddings, lexical, settings.retrieval),
+    )

@@ -1,0 +1,171 @@
+"""Command line: `advisor ingest`, `advisor search`, `advisor eval retrieval`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from advisor.assembly import Services, build_services
+from advisor.backends.embeddings import MissingExtraError
+from advisor.schemas import IngestReport, Language
+from advisor.services.documents import DocumentError, read_documents
+from advisor.services.retrieval import RetrievalError
+from advisor.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="Operations Advisor: cited, cross-lingual advice from expert articles.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate the advisor on the eval cases.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def services() -> Services:
+    """The assembled services, or a clean exit when a backend cannot start."""
+    try:
+        return build_services(get_settings())
+    except MissingExtraError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, transient=True,
+    )  # fmt: skip
+
+
+def _print_ingest(report: IngestReport) -> None:
+    if report.dry_run:
+        for cleaning in report.cleaning:
+            console.print(f"[bold]{cleaning.source}[/bold]: kept {cleaning.kept_chars} characters, removed:")
+            for reason, lines in cleaning.removed.items():
+                console.print(f"  {reason} ({len(lines)})")
+                for line in lines:
+                    console.print(f"    - {line[:100]}", highlight=False, markup=False)
+    table = Table("document", "status", "chunks", "added", "deleted")
+    for change in report.documents:
+        table.add_row(change.source, change.status, str(change.chunks_total), str(change.chunks_added),
+                      str(change.chunks_deleted))  # fmt: skip
+    console.print(table)
+    prefix = "would write: " if report.dry_run else ""
+    console.print(
+        f"{prefix}{report.added} added / {report.updated} updated / {report.deleted} deleted / {report.skipped} unchanged"
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files (.txt/.md) or folders; default: corpus/")] = None,
+    prune: Annotated[bool, typer.Option(help="Delete stored documents not among PATHS")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show cleaning and changes, write nothing")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
+    app_services = services()
+    try:
+        total = sum(1 for _ in read_documents(paths or [app_services.settings.corpus_dir]))
+        with _progress() as bar:
+            task = bar.add_task("indexing", total=None if dry_run else total)
+            report = app_services.ingest.ingest_paths(
+                paths, prune=prune, dry_run=dry_run, progress=lambda _: bar.advance(task)
+            )
+    except DocumentError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        app_services.close()
+    if as_json:
+        console.print_json(report.model_dump_json())
+    else:
+        _print_ingest(report)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question in Chinese, English or Spanish")],
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many chunks")] = 5,
+    language: Annotated[Language | None, typer.Option(help="Only chunks in this language")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only chunks from this document (repeatable)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
+) -> None:
+    """Print the chunks that best answer QUERY, with source, language, chunk id and score."""
+    app_services = services()
+    try:
+        hits = app_services.retriever.search(query, k, language=language, sources=source)
+    except RetrievalError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        app_services.close()
+    if not hits and app_services.store.count() == 0:
+        raise fail("the index is empty: run `advisor ingest` first")
+    if as_json:
+        rows = [{**hit.chunk.model_dump(), "score": round(hit.score, 4)} for hit in hits]
+        typer.echo(json.dumps({"query": query, "results": rows}, ensure_ascii=False, indent=2))
+        return
+    for rank, hit in enumerate(hits, 1):
+        snippet = hit.chunk.text.replace("\n", " ")
+        console.print(
+            f"[bold]{rank}.[/bold] {hit.score:.3f}  [cyan]{hit.chunk.source}[/cyan]  {hit.chunk.language}  "
+            f"[dim]{hit.chunk.chunk_id}[/dim]",
+            highlight=False,
+        )
+        console.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", highlight=False, markup=False)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    cases: Annotated[Path, typer.Option(help="JSONL cases")] = PROJECT_ROOT / "evals" / "cases" / "retrieval.jsonl",
+    baseline: Annotated[bool, typer.Option(help="Also run the vanilla baseline (needs the 'st' extra)")] = True,
+    report: Annotated[Path | None, typer.Option(help="Write the scores as JSON here")] = None,
+) -> None:
+    """hit@5, recall@5, MRR@10 and nDCG@10 of the advisor and the vanilla baseline, side by side."""
+    from advisor.evaluation.retrieval import advisor_search, evaluate, load_cases
+
+    try:
+        loaded = load_cases(cases)
+    except (OSError, ValueError) as exc:
+        raise fail(f"{cases}: {exc}") from exc
+    app_services = services()
+    try:
+        app_services.ingest.ingest_paths()
+        systems: dict[str, Any] = {"advisor": advisor_search(app_services.retriever)}
+        if baseline:
+            from advisor.evaluation.baseline import build_baseline
+
+            try:
+                systems["baseline"] = build_baseline(app_services.settings.corpus_dir)
+            except MissingExtraError as exc:
+                raise fail(str(exc)) from exc
+        languages = {d.id: d.language for d in read_documents([app_services.settings.corpus_dir])}
+        with _progress() as bar:
+            task = bar.add_task("evaluating", total=len(loaded))
+            slices = evaluate(loaded, systems, languages, progress=lambda: bar.advance(task))
+    finally:
+        app_services.close()
+    metrics = list(next(iter(slices[0].systems.values())))
+    table = Table("slice", "n", *[f"{m}\n{s}" for m in metrics for s in systems], title="retrieval eval")
+    for row in slices:
+        table.add_row(row.name, str(row.cases), *[f"{row.systems[s][m]:.3f}" for m in metrics for s in systems])
+    console.print(table)
+    if report:
+        report.write_text(json.dumps([s.model_dump() for s in slices], indent=2), encoding="utf-8")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

