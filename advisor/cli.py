@@ -41,9 +41,13 @@ def services() -> Services:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, transient=True,
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -56,12 +60,14 @@ def _print_ingest(report: IngestReport) -> None:
                     console.print(f"    - {line[:100]}", highlight=False, markup=False)
     table = Table("document", "status", "chunks", "added", "deleted")
     for change in report.documents:
-        table.add_row(change.source, change.status, str(change.chunks_total), str(change.chunks_added),
-                      str(change.chunks_deleted))  # fmt: skip
+        table.add_row(
+            change.source, change.status, str(change.chunks_total), str(change.chunks_added), str(change.chunks_deleted)
+        )
     console.print(table)
     prefix = "would write: " if report.dry_run else ""
     console.print(
-        f"{prefix}{report.added} added / {report.updated} updated / {report.deleted} deleted / {report.skipped} unchanged"
+        f"{prefix}{report.added} added / {report.updated} updated / {report.deleted} deleted"
+        f" / {report.skipped} unchanged"
     )
 
 
@@ -154,9 +160,11 @@ def eval_retrieval(
     finally:
         app_services.close()
     metrics = list(next(iter(slices[0].systems.values())))
-    table = Table("slice", "n", *[f"{m}\n{s}" for m in metrics for s in systems], title="retrieval eval")
+    names = list(systems)
+    table = Table("slice", "n", *metrics, title=f"retrieval eval ({'/'.join(names)})")
     for row in slices:
-        table.add_row(row.name, str(row.cases), *[f"{row.systems[s][m]:.3f}" for m in metrics for s in systems])
+        cells = ["/".join(f"{row.systems[s][m]:.3f}" for s in names) for m in metrics]
+        table.add_row(row.name, str(row.cases), *cells)
     console.print(table)
     if report:
         report.write_text(json.dumps([s.model_dump() for s in slices], indent=2), encoding="utf-8")

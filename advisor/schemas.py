@@ -51,11 +51,14 @@ class CleaningReport(BaseModel):
         return sum(len(lines) for lines in self.removed.values())
 
 
+ChangeStatus = Literal["added", "updated", "unchanged", "deleted"]
+
+
 class DocumentChange(BaseModel):
     """How one document's chunks changed in an ingest run."""
 
     source: str
-    status: Literal["added", "updated", "unchanged", "deleted"]
+    status: ChangeStatus
     chunks_added: int = 0
     chunks_deleted: int = 0
     chunks_total: int = 0

@@ -51,6 +51,8 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model: str = "", batch_size: int = 64) -> None:
         try:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise MissingExtraError("sentence_transformers", "st") from exc

@@ -75,7 +75,8 @@ class SQLiteRecordManager(RecordManager):
         with self._lock:
             self._conn.executemany(
                 "INSERT INTO records (namespace, key, group_id, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (namespace, key) DO UPDATE SET group_id=COALESCE(excluded.group_id, records.group_id), updated_at=excluded.updated_at",
+                "ON CONFLICT (namespace, key) DO UPDATE SET "
+                "group_id=COALESCE(excluded.group_id, records.group_id), updated_at=excluded.updated_at",
                 rows,
             )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -67,13 +67,15 @@ class ChromaChunkStore:
 
     @property
     def vector_store(self) -> VectorStore:
-        return self._chroma  # type: ignore[no-any-return]
+        return cast(VectorStore, self._chroma)
 
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[Chunk, float]]:
         result = self._collection.query(
             query_embeddings=[list(vector)], n_results=n, where=where, include=["documents", "metadatas", "distances"]
         )
-        rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True)
+        rows = zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
         return [(chunk_from_record(i, doc, dict(meta)), 1.0 - float(dist)) for i, doc, meta, dist in rows]
 
     def similarities(self, vector: Sequence[float], chunk_ids: Sequence[str]) -> dict[str, float]:
@@ -118,9 +120,7 @@ def build_store(settings: Settings, embeddings: Embeddings) -> ChunkStore:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.store.mode == "http":
-        client: Any = chromadb.HttpClient(
-            host=settings.store.host, port=settings.store.port, settings=chroma_settings
-        )
+        client: Any = chromadb.HttpClient(host=settings.store.host, port=settings.store.port, settings=chroma_settings)
     else:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -39,7 +39,7 @@ def load_cases(path: Path) -> list[RetrievalCase]:
     return [RetrievalCase.model_validate(json.loads(line)) for line in lines if line.strip()]
 
 
-def is_cross_lingual(case: RetrievalCase, languages: dict[str, str]) -> bool:
+def is_cross_lingual(case: RetrievalCase, languages: Mapping[str, str]) -> bool:
     """Whether no expected source is in the question's language."""
     return all(languages.get(source) != case.query_lang for source in case.expected_sources)
 
@@ -50,9 +50,11 @@ def advisor_search(retriever: Retriever) -> Search:
 
 
 def evaluate(
-    cases: list[RetrievalCase], systems: dict[str, Search], languages: dict[str, str],
+    cases: list[RetrievalCase],
+    systems: dict[str, Search],
+    languages: Mapping[str, str],
     progress: Callable[[], None] | None = None,
-) -> list[SliceScores]:  # fmt: skip
+) -> list[SliceScores]:
     """Metrics of every system overall, per query language and on the cross-lingual slice."""
     per_case: dict[str, dict[str, dict[str, float]]] = {name: {} for name in systems}
     for case in cases:
@@ -64,9 +66,10 @@ def evaluate(
     def slice_of(name: str, members: Iterable[RetrievalCase]) -> SliceScores:
         ids = [c.id for c in members]
         return SliceScores(
-            name=name, cases=len(ids),
+            name=name,
+            cases=len(ids),
             systems={system: mean([per_case[system][i] for i in ids]) for system in systems},
-        )  # fmt: skip
+        )
 
     slices = [slice_of("overall", cases)]
     slices += [slice_of(f"query {lang}", [c for c in cases if c.query_lang == lang]) for lang in LANGUAGES]

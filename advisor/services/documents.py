@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from langchain_core.documents import Document
 
@@ -50,7 +51,7 @@ def make_document(doc_id: str, text: str, language: str | None = None, title: st
         raise DocumentError(f"{doc_id}: document is empty")
     if language is not None and language not in LANGUAGES:
         raise DocumentError(f"{doc_id}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    lang: Language = language or detect_language(text[:5000])  # type: ignore[assignment]
+    lang = cast(Language, language) if language else detect_language(text[:5000])
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
     return SourceDocument(id=doc_id, text=text, language=lang, title=title or first_line[:120])
 

@@ -10,7 +10,7 @@ from langchain_core.indexing import index
 
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore
-from advisor.schemas import DocumentChange, IngestReport, SourceDocument
+from advisor.schemas import ChangeStatus, DocumentChange, IngestReport, SourceDocument
 from advisor.services.documents import PreparedDocument, prepare, read_documents
 from advisor.services.lexical import LexicalIndex
 from advisor.settings import Settings
@@ -23,16 +23,21 @@ def _chunk_key(document: Document) -> str:
     return str(document.metadata["chunk_id"])
 
 
-def _changes(
-    prepared: Sequence[PreparedDocument], existing: dict[str, list[str]], prune: bool
-) -> list[DocumentChange]:
+def _changes(prepared: Sequence[PreparedDocument], existing: dict[str, list[str]], prune: bool) -> list[DocumentChange]:
     changes = []
     for doc in prepared:
         new = {c.chunk_id for c in doc.chunks}
         old = set(existing.get(doc.source.id, []))
-        status = "added" if not old else "unchanged" if old == new else "updated"
-        changes.append(DocumentChange(source=doc.source.id, status=status, chunks_added=len(new - old),
-                                      chunks_deleted=len(old - new), chunks_total=len(new)))  # fmt: skip
+        status: ChangeStatus = "added" if not old else "unchanged" if old == new else "updated"
+        changes.append(
+            DocumentChange(
+                source=doc.source.id,
+                status=status,
+                chunks_added=len(new - old),
+                chunks_deleted=len(old - new),
+                chunks_total=len(new),
+            )
+        )
     if prune:
         seen = {doc.source.id for doc in prepared}
         changes.extend(
@@ -53,17 +58,25 @@ class IngestService:
         self._lexical = lexical
 
     def ingest_paths(
-        self, paths: Sequence[Path] | None = None, *, prune: bool = False, dry_run: bool = False,
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
         progress: Progress | None = None,
-    ) -> IngestReport:  # fmt: skip
+    ) -> IngestReport:
         """Ingest files/folders (default: the corpus folder)."""
         documents = read_documents(paths or [self._settings.corpus_dir])
         return self.ingest(documents, prune=prune, dry_run=dry_run, progress=progress)
 
     def ingest(
-        self, documents: Sequence[SourceDocument], *, prune: bool = False, dry_run: bool = False,
+        self,
+        documents: Sequence[SourceDocument],
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
         progress: Progress | None = None,
-    ) -> IngestReport:  # fmt: skip
+    ) -> IngestReport:
         """Index `documents`; with `prune`, delete every stored document not among them."""
         prepared = [prepare(doc, self._settings.chunking) for doc in documents]
         existing = self._records.groups()
@@ -71,20 +84,28 @@ class IngestService:
         cleaning = [p.cleaned.report(p.source.id) for p in prepared]
         if dry_run:
             return IngestReport(
-                added=sum(c.chunks_added for c in changes), updated=0,
+                added=sum(c.chunks_added for c in changes),
+                updated=0,
                 deleted=sum(c.chunks_deleted for c in changes),
                 skipped=sum(c.chunks_total - c.chunks_added for c in changes),
-                documents=changes, dry_run=True, cleaning=cleaning,
-            )  # fmt: skip
+                documents=changes,
+                dry_run=True,
+                cleaning=cleaning,
+            )
 
         totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
         for doc in prepared:
             # One call per document with the whole document in one batch: incremental cleanup then
             # removes exactly this document's stale chunks and never touches chunks of a later batch.
             result = index(
-                doc.langchain_documents(), self._records, self._store.vector_store, cleanup="incremental",
-                source_id_key="source", key_encoder=_chunk_key, batch_size=max(1, len(doc.chunks)),
-            )  # fmt: skip
+                doc.langchain_documents(),
+                self._records,
+                self._store.vector_store,
+                cleanup="incremental",
+                source_id_key="source",
+                key_encoder=_chunk_key,
+                batch_size=max(1, len(doc.chunks)),
+            )
             for key in totals:
                 totals[key] += int(result[key])  # type: ignore[literal-required]
             if progress:
@@ -93,9 +114,13 @@ class IngestService:
             totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
         self._sync_lexical(prepared, existing)
         return IngestReport(
-            added=totals["num_added"], updated=totals["num_updated"], deleted=totals["num_deleted"],
-            skipped=totals["num_skipped"], documents=changes, cleaning=cleaning,
-        )  # fmt: skip
+            added=totals["num_added"],
+            updated=totals["num_updated"],
+            deleted=totals["num_deleted"],
+            skipped=totals["num_skipped"],
+            documents=changes,
+            cleaning=cleaning,
+        )
 
     def delete(self, source: str) -> int:
         """Remove one document's chunks; returns how many were deleted."""

@@ -15,7 +15,6 @@ from advisor.settings import RetrievalSettings
 from advisor.text.language import detect_language
 from advisor.text.terms import terms
 
-
 _MIN_SPREAD = 0.02
 
 
@@ -51,9 +50,13 @@ class Retriever:
         self.config = config
 
     def search(
-        self, query: str, k: int | None = None, *, language: Language | None = None,
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        language: Language | None = None,
         sources: Sequence[str] | None = None,
-    ) -> list[SearchHit]:  # fmt: skip
+    ) -> list[SearchHit]:
         """The `k` best chunks for `query`, optionally only in one language or from some sources."""
         if not query or not query.strip():
             raise RetrievalError("query is empty")
@@ -80,14 +83,18 @@ class Retriever:
                 lexical = {i: s / best[0][1] for i, s in best}
         missing = [i for i in lexical if i not in dense]
         if missing:
-            similarity = self._store.similarities(vector, missing)
-            dense.update((c.chunk_id, (c, similarity[c.chunk_id])) for c in self._store.get(missing))
+            extra = self._store.similarities(vector, missing)
+            dense.update((c.chunk_id, (c, extra[c.chunk_id])) for c in self._store.get(missing))
 
         config = self.config
         hits = []
         for chunk_id, (chunk, similarity) in dense.items():
-            lexical_part = lexical.get(chunk_id, 0.0) if chunk.language == query_language else config.cross_lingual_credit
-            fused = similarity + config.standing_weight * standing.get(chunk_id, 0.0) + config.lexical_weight * lexical_part
+            lexical_part = (
+                lexical.get(chunk_id, 0.0) if chunk.language == query_language else config.cross_lingual_credit
+            )
+            fused = (
+                similarity + config.standing_weight * standing.get(chunk_id, 0.0) + config.lexical_weight * lexical_part
+            )
             hits.append(SearchHit(chunk=chunk, score=fused, dense=similarity, lexical=lexical.get(chunk_id, 0.0)))
         hits.sort(key=lambda hit: (-hit.score, hit.chunk.chunk_id))
         return hits[:k]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from advisor.schemas import Language
 
@@ -15,10 +15,11 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 
 def split_sentences(text: str, language: Language) -> list[str]:
     """Sentences of `text`: Chinese on 。！？； and line breaks, Spanish/English on sentence ends."""
+    pieces: Iterable[str]
     if language == "zh":
         pieces = (match.group(0) for match in _ZH_SENTENCE.finditer(text))
     else:
-        pieces = iter(_LATIN_SENTENCE.split(text))
+        pieces = _LATIN_SENTENCE.split(text)
     return [piece.strip() for piece in pieces if piece and piece.strip()]
 
 

@@ -88,17 +88,18 @@ def _dedupe_key(sentence: str) -> str:
 
 
 def _teaser_lines(lines: list[str]) -> set[int]:
-    """Indexes of lines in runs of at least `_TEASER_RUN` truncated teaser links."""
+    """Indexes of lines in runs (blank lines aside) of at least `_TEASER_RUN` truncated teaser links."""
     marked: set[int] = set()
     run: list[int] = []
-    for index, line in enumerate([*lines, ""]):
-        if line and _TEASER.match(line):
+    for index, line in enumerate([*lines, "end"]):
+        if not line:
+            continue
+        if _TEASER.match(line):
             run.append(index)
             continue
-        if line or not run:
-            if len(run) >= _TEASER_RUN:
-                marked.update(run)
-            run = [] if line else run
+        if len(run) >= _TEASER_RUN:
+            marked.update(run)
+        run = []
     return marked
 
 

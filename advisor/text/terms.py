@@ -23,7 +23,10 @@ _STOPWORDS = {
         "se su sus lo le les mi tu nos mas pero si no ya muy este esta estos estas ese esa eso "
         "cual cuales como donde cuando porque hay esta estan sobre entre hasta desde tambien me te".split()
     ),
-    "zh": frozenset("的 了 是 在 和 与 及 或 就 都 也 而 把 被 让 这 那 个 些 我 你 他 她 它 们 吗 呢 吧 啊 怎么 什么 如何 哪些 一个".split()),
+    "zh": frozenset(
+        "的 了 是 在 和 与 及 或 就 都 也 而 把 被 让 这 那 个 些 我 你 他 她 它 们 "
+        "吗 呢 吧 啊 怎么 什么 如何 哪些 一个".split()
+    ),
 }
 
 

@@ -1,0 +1,105 @@
+"""One contract for every chunk store; the http variant starts `chroma run` on 127.0.0.1 itself."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from advisor.assembly import Services, build_services
+from advisor.settings import EmbeddingSettings, Settings, StoreSettings
+from tests.conftest import CORPUS
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class StoreContract:
+    """Behaviour every `ChunkStore` backend must have, exercised through the services."""
+
+    @pytest.fixture
+    def services(self, settings: Settings) -> Iterator[Services]:
+        built = build_services(settings)
+        built.ingest.ingest_paths()
+        yield built
+        built.close()
+
+    def test_counts_and_iterates_every_chunk(self, services: Services) -> None:
+        chunks = list(services.store.iter_chunks())
+        assert len(chunks) == services.store.count() > 100
+        assert len({c.chunk_id for c in chunks}) == len(chunks)
+
+    def test_query_returns_nearest_with_cosine_similarity(self, services: Services) -> None:
+        chunk = next(services.store.iter_chunks())
+        vector = services.embeddings.embed_query(chunk.text)
+        found = services.store.query(vector, 3)
+        assert found[0][0].chunk_id == chunk.chunk_id
+        assert found[0][1] == pytest.approx(1.0, abs=1e-3)
+        assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
+
+    def test_query_filters_by_metadata(self, services: Services) -> None:
+        vector = services.embeddings.embed_query("用户")
+        found = services.store.query(vector, 5, {"language": {"$in": ["es"]}})
+        assert {c.language for c, _ in found} == {"es"}
+
+    def test_get_and_similarities_by_id(self, services: Services) -> None:
+        ids = [c.chunk_id for c in services.store.iter_chunks()][:3]
+        assert [c.chunk_id for c in services.store.get([*ids, "missing"])] == ids
+        vector = services.embeddings.embed_query("anything")
+        assert set(services.store.similarities(vector, ids)) == set(ids)
+
+    def test_reingest_is_idempotent(self, services: Services) -> None:
+        report = services.ingest.ingest_paths([CORPUS])
+        assert (report.added, report.updated, report.deleted) == (0, 0, 0)
+
+
+class TestEmbeddedStore(StoreContract):
+    @pytest.fixture
+    def settings(self, tmp_path: Path) -> Settings:
+        return Settings(data_dir=tmp_path, embeddings=EmbeddingSettings(backend="fake"))
+
+
+@pytest.mark.server
+class TestHttpStore(StoreContract):
+    @pytest.fixture(scope="class")
+    def chroma_server(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+        port = _free_port()
+        path = tmp_path_factory.mktemp("chroma-server")
+        chroma = Path(sys.executable).with_name("chroma")
+        process = subprocess.Popen(
+            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            else:
+                pytest.fail("chroma run did not start within 60 s")
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    @pytest.fixture
+    def settings(self, tmp_path: Path, chroma_server: int, request: pytest.FixtureRequest) -> Settings:
+        collection = f"t{abs(hash(request.node.name)) % 10**8}"
+        return Settings(
+            data_dir=tmp_path,
+            embeddings=EmbeddingSettings(backend="fake"),
+            store=StoreSettings(mode="http", port=chroma_server, collection=collection),
+        )

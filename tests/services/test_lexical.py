@@ -1,0 +1,46 @@
+import pytest
+from rank_bm25 import BM25Okapi
+
+from advisor.services.lexical import Bm25Index, LexicalIndex
+
+DOCS = {
+    "a": ["user", "retention", "community", "product", "retention"],
+    "b": ["paid", "ads", "channel", "cost", "conversion"],
+    "c": ["referral", "programme", "user", "growth"],
+    "d": ["membership", "renewal", "insurance", "agent"],
+    "e": ["channel", "roi", "priority", "conversion", "loan"],
+}
+
+
+@pytest.mark.parametrize(
+    "query", [["retention"], ["user", "growth"], ["conversion", "channel", "zzz"], ["user", "user"]]
+)
+def test_scores_equal_rank_bm25(query: list[str]) -> None:
+    index = Bm25Index()
+    for doc_id, words in DOCS.items():
+        index.add(doc_id, words)
+    reference = BM25Okapi(list(DOCS.values())).get_scores(query)
+    ours = index.scores(query)
+    for doc_id, expected in zip(DOCS, reference, strict=True):
+        assert ours.get(doc_id, 0.0) == pytest.approx(expected, abs=1e-6)
+
+
+def test_removal_keeps_scores_in_step() -> None:
+    index = Bm25Index()
+    for doc_id, words in DOCS.items():
+        index.add(doc_id, words)
+    index.remove("a")
+    remaining = {k: v for k, v in DOCS.items() if k != "a"}
+    reference = BM25Okapi(list(remaining.values())).get_scores(["user"])
+    assert index.scores(["user"]) == pytest.approx({k: s for k, s in zip(remaining, reference, strict=True) if s != 0})
+
+
+def test_languages_are_indexed_separately() -> None:
+    lexical = LexicalIndex()
+    lexical.add("zh-1", "zh", "doc-zh", ["用户", "留存"])
+    lexical.add("en-1", "en", "doc-en", ["user", "retention"])
+    assert set(lexical.scores(["用户"], "zh")) == {"zh-1"}
+    assert lexical.scores(["用户"], "en") == {}
+    lexical.remove(["zh-1"])
+    assert lexical.scores(["用户"], "zh") == {}
+    assert lexical.source_of("en-1") == "doc-en"

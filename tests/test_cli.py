@@ -1,0 +1,62 @@
+"""The command line, driven in-process with settings from the environment (fake embeddings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advisor.cli import app
+from advisor.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fake_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_copy: Path) -> None:
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(corpus_copy))
+    monkeypatch.setenv("ADVISOR_EMBEDDINGS__BACKEND", "fake")
+    get_settings.cache_clear()
+
+
+def test_ingest_twice_reports_nothing_to_do() -> None:
+    first = runner.invoke(app, ["ingest"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["ingest"])
+    assert "0 added / 0 updated / 0 deleted" in second.output
+
+
+def test_dry_run_prints_what_cleaning_removed() -> None:
+    result = runner.invoke(app, ["ingest", "--dry-run"])
+    assert result.exit_code == 0
+    assert "contact_or_ad" in result.output
+    assert "175-8598-2043" in result.output
+    assert "would write:" in result.output
+
+
+def test_search_json_lists_ranked_chunks() -> None:
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["search", "如何提高用户留存", "-k", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]
+    assert len(rows) == 3
+    assert {"chunk_id", "source", "language", "score", "text"} <= set(rows[0])
+
+
+def test_search_before_ingest_says_so() -> None:
+    result = runner.invoke(app, ["search", "retention"])
+    assert result.exit_code == 2
+    assert "advisor ingest" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ingest", "/no/such/path"], ["search", "   "], ["search", "x", "-k", "0"], ["search", "x", "--language", "fr"]],
+)
+def test_bad_input_exits_non_zero_with_a_message(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0
+    assert result.output.strip()
