@@ -41,6 +41,19 @@ class SQLiteRecordManager(RecordManager):
         self._last_time = 0.0
         self.create_schema()
 
+    def _write_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run one statement over many rows in a single transaction (one commit, not one per row)."""
+        if not rows:
+            return
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                self._conn.executemany(sql, rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
     def create_schema(self) -> None:
         with self._lock:
             self._conn.executescript(_SCHEMA)
@@ -72,13 +85,12 @@ class SQLiteRecordManager(RecordManager):
         if time_at_least is not None and now < time_at_least:
             raise ValueError(f"time sync issue: {now} < {time_at_least}")
         rows = [(self.namespace, key, group, now) for key, group in zip(keys, group_ids, strict=True)]
-        with self._lock:
-            self._conn.executemany(
-                "INSERT INTO records (namespace, key, group_id, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (namespace, key) DO UPDATE SET "
-                "group_id=COALESCE(excluded.group_id, records.group_id), updated_at=excluded.updated_at",
-                rows,
-            )
+        self._write_many(
+            "INSERT INTO records (namespace, key, group_id, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (namespace, key) DO UPDATE SET "
+            "group_id=COALESCE(excluded.group_id, records.group_id), updated_at=excluded.updated_at",
+            rows,
+        )
 
     async def aupdate(
         self,
@@ -143,10 +155,7 @@ class SQLiteRecordManager(RecordManager):
         return self.list_keys(before=before, after=after, group_ids=group_ids, limit=limit)
 
     def delete_keys(self, keys: Sequence[str]) -> None:
-        with self._lock:
-            self._conn.executemany(
-                "DELETE FROM records WHERE namespace=? AND key=?", [(self.namespace, key) for key in keys]
-            )
+        self._write_many("DELETE FROM records WHERE namespace=? AND key=?", [(self.namespace, key) for key in keys])
 
     async def adelete_keys(self, keys: Sequence[str]) -> None:
         self.delete_keys(keys)
@@ -165,10 +174,7 @@ class SQLiteRecordManager(RecordManager):
     def save_terms(self, items: Iterable[tuple[str, list[str]]]) -> None:
         """Store the lexical terms of chunks (replacing earlier ones)."""
         rows = [(self.namespace, chunk_id, "\x1f".join(terms)) for chunk_id, terms in items]
-        with self._lock:
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO chunk_terms (namespace, chunk_id, terms) VALUES (?, ?, ?)", rows
-            )
+        self._write_many("INSERT OR REPLACE INTO chunk_terms (namespace, chunk_id, terms) VALUES (?, ?, ?)", rows)
 
     def load_terms(self) -> dict[str, list[str]]:
         """Stored lexical terms by chunk id."""
@@ -180,10 +186,9 @@ class SQLiteRecordManager(RecordManager):
 
     def delete_terms(self, chunk_ids: Iterable[str]) -> None:
         """Forget the lexical terms of deleted chunks."""
-        with self._lock:
-            self._conn.executemany(
-                "DELETE FROM chunk_terms WHERE namespace=? AND chunk_id=?", [(self.namespace, c) for c in chunk_ids]
-            )
+        self._write_many(
+            "DELETE FROM chunk_terms WHERE namespace=? AND chunk_id=?", [(self.namespace, c) for c in chunk_ids]
+        )
 
     def close(self) -> None:
         """Close the database connection."""

@@ -95,12 +95,13 @@ class IngestService:
 
         totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
         for doc in prepared:
+            self._forget_if_language_changed(doc, existing)
             # One call per document with the whole document in one batch: incremental cleanup then
             # removes exactly this document's stale chunks and never touches chunks of a later batch.
             result = index(
                 doc.langchain_documents(),
                 self._records,
-                self._store.vector_store,
+                self._store.vector_store(doc.source.language),
                 cleanup="incremental",
                 source_id_key="source",
                 key_encoder=_chunk_key,
@@ -122,11 +123,19 @@ class IngestService:
             cleaning=cleaning,
         )
 
+    def _forget_if_language_changed(self, doc: PreparedDocument, existing: dict[str, list[str]]) -> None:
+        """A document re-ingested in another language lives in another collection: drop its old chunks first."""
+        old = existing.get(doc.source.id, [])
+        stored = self._store.get(old[:1])
+        if stored and stored[0].language != doc.source.language:
+            self.delete(doc.source.id)
+            existing[doc.source.id] = []
+
     def delete(self, source: str) -> int:
         """Remove one document's chunks; returns how many were deleted."""
         keys = self._records.groups().get(source, [])
         if keys:
-            self._store.vector_store.delete(ids=keys)
+            self._store.delete(keys)
             self._records.delete_keys(keys)
             self._records.delete_terms(keys)
             self._lexical.remove(keys)

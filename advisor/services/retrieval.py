@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from advisor.backends.store import ChunkStore
-from advisor.schemas import LANGUAGES, Chunk, Language, SearchHit
+from advisor.schemas import LANGUAGES, Language, SearchHit
 from advisor.services.lexical import LexicalIndex
 from advisor.settings import RetrievalSettings
 from advisor.text.language import detect_language
@@ -20,17 +19,6 @@ _MIN_SPREAD = 0.02
 
 class RetrievalError(ValueError):
     """A search request that cannot be served."""
-
-
-def _where(languages: Sequence[str] | None, sources: Sequence[str] | None) -> dict[str, Any] | None:
-    clauses: list[dict[str, Any]] = []
-    if languages:
-        clauses.append({"language": {"$in": list(languages)}})
-    if sources:
-        clauses.append({"source": {"$in": list(sources)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class Retriever:
@@ -66,44 +54,47 @@ class Retriever:
         query_language = detect_language(query)
         vector = self._embeddings.embed_query(query)
         n = max(self.config.candidates, k)
-        dense: dict[str, tuple[Chunk, float]] = {}
-        standing: dict[str, float] = {}
+        config = self.config
+        # chunk id -> (language, dense similarity, standardised similarity)
+        candidates: dict[str, tuple[Language, float, float]] = {}
         for chunk_language in [language] if language else LANGUAGES:
-            found = self._store.query(vector, n, _where([chunk_language], sources))
-            dense.update((chunk.chunk_id, (chunk, similarity)) for chunk, similarity in found)
-            standing.update(_standardise(found, self.config.standing_depth))
+            found = self._store.nearest(vector, n, chunk_language, sources)
+            for chunk_id, (similarity, standing) in _standardise(found, config.standing_depth).items():
+                candidates[chunk_id] = (chunk_language, similarity, standing)
 
         lexical: dict[str, float] = {}
-        if self.config.lexical_weight > 0 and language in (None, query_language):
+        if config.lexical_weight > 0 and language in (None, query_language):
             raw = self._lexical.scores(terms(query, query_language), query_language)
             if sources:
                 raw = {i: s for i, s in raw.items() if self._lexical.source_of(i) in sources}
             best = sorted(raw.items(), key=lambda item: -item[1])[:n]
             if best and best[0][1] > 0:
                 lexical = {i: s / best[0][1] for i, s in best}
-        missing = [i for i in lexical if i not in dense]
-        if missing:
-            extra = self._store.similarities(vector, missing)
-            dense.update((c.chunk_id, (c, extra[c.chunk_id])) for c in self._store.get(missing))
+        missing = [i for i in lexical if i not in candidates]
+        for chunk_id, similarity in self._store.similarities(vector, missing, query_language).items():
+            candidates[chunk_id] = (query_language, similarity, 0.0)
 
-        config = self.config
-        hits = []
-        for chunk_id, (chunk, similarity) in dense.items():
+        def fused(chunk_id: str) -> float:
+            chunk_language, similarity, standing = candidates[chunk_id]
             lexical_part = (
-                lexical.get(chunk_id, 0.0) if chunk.language == query_language else config.cross_lingual_credit
+                lexical.get(chunk_id, 0.0) if chunk_language == query_language else config.cross_lingual_credit
             )
-            fused = (
-                similarity + config.standing_weight * standing.get(chunk_id, 0.0) + config.lexical_weight * lexical_part
-            )
-            hits.append(SearchHit(chunk=chunk, score=fused, dense=similarity, lexical=lexical.get(chunk_id, 0.0)))
-        hits.sort(key=lambda hit: (-hit.score, hit.chunk.chunk_id))
-        return hits[:k]
+            return similarity + config.standing_weight * standing + config.lexical_weight * lexical_part
+
+        scores = {chunk_id: fused(chunk_id) for chunk_id in candidates}
+        top = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))[:k]
+        chunks = {c.chunk_id: c for c in self._store.get(top)}
+        return [
+            SearchHit(chunk=chunks[i], score=scores[i], dense=candidates[i][1], lexical=lexical.get(i, 0.0))
+            for i in top
+            if i in chunks
+        ]
 
 
-def _standardise(found: list[tuple[Chunk, float]], depth: int) -> dict[str, float]:
-    """z-score of each similarity against the top `depth` of its own language's results."""
+def _standardise(found: list[tuple[str, float]], depth: int) -> dict[str, tuple[float, float]]:
+    """Each similarity with its z-score against the top `depth` of its own language's results."""
     if not found:
         return {}
     top = np.array(sorted((s for _, s in found), reverse=True)[:depth])
-    spread = max(float(top.std()), _MIN_SPREAD)
-    return {chunk.chunk_id: (similarity - float(top.mean())) / spread for chunk, similarity in found}
+    mean, spread = float(top.mean()), max(float(top.std()), _MIN_SPREAD)
+    return {chunk_id: (similarity, (similarity - mean) / spread) for chunk_id, similarity in found}

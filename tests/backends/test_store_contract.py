@@ -38,24 +38,37 @@ class StoreContract:
         assert len(chunks) == services.store.count() > 100
         assert len({c.chunk_id for c in chunks}) == len(chunks)
 
-    def test_query_returns_nearest_with_cosine_similarity(self, services: Services) -> None:
+    def test_nearest_returns_ids_with_cosine_similarity(self, services: Services) -> None:
         chunk = next(services.store.iter_chunks())
         vector = services.embeddings.embed_query(chunk.text)
-        found = services.store.query(vector, 3)
-        assert found[0][0].chunk_id == chunk.chunk_id
+        found = services.store.nearest(vector, 3, chunk.language)
+        assert found[0][0] == chunk.chunk_id
         assert found[0][1] == pytest.approx(1.0, abs=1e-3)
         assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
 
-    def test_query_filters_by_metadata(self, services: Services) -> None:
+    def test_nearest_searches_one_language_and_filters_by_source(self, services: Services) -> None:
         vector = services.embeddings.embed_query("用户")
-        found = services.store.query(vector, 5, {"language": {"$in": ["es"]}})
-        assert {c.language for c, _ in found} == {"es"}
+        assert {c.language for c in services.store.get([i for i, _ in services.store.nearest(vector, 5, "es")])} == {
+            "es"
+        }
+        found = services.store.get([i for i, _ in services.store.nearest(vector, 5, "en", ["operations-framework.en"])])
+        assert {c.source for c in found} == {"operations-framework.en"}
 
     def test_get_and_similarities_by_id(self, services: Services) -> None:
-        ids = [c.chunk_id for c in services.store.iter_chunks()][:3]
+        chunks = [c for c in services.store.iter_chunks() if c.language == "en"][:3]
+        ids = [c.chunk_id for c in chunks]
         assert [c.chunk_id for c in services.store.get([*ids, "missing"])] == ids
-        vector = services.embeddings.embed_query("anything")
-        assert set(services.store.similarities(vector, ids)) == set(ids)
+        vector = services.embeddings.embed_query(chunks[0].text)
+        scored = services.store.similarities(vector, [*ids, "missing"], "en")
+        assert set(scored) == set(ids)
+        assert scored[ids[0]] == pytest.approx(1.0, abs=1e-3)
+
+    def test_delete_removes_chunks_in_any_language(self, services: Services) -> None:
+        ids = [c.chunk_id for c in services.store.iter_chunks() if c.language != "zh"][:2]
+        before = services.store.count()
+        services.store.delete(ids)
+        assert services.store.get(ids) == []
+        assert services.store.count() == before - 2
 
     def test_reingest_is_idempotent(self, services: Services) -> None:
         report = services.ingest.ingest_paths([CORPUS])
