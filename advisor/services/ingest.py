@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from langchain_core.documents import Document
 from langchain_core.indexing import index
 
+from advisor.backends.embeddings import PrimedEmbeddings
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore
 from advisor.schemas import ChangeStatus, DocumentChange, IngestReport, SourceDocument
@@ -51,11 +53,19 @@ def _changes(prepared: Sequence[PreparedDocument], existing: dict[str, list[str]
 class IngestService:
     """Cleans, chunks and indexes documents; re-ingesting unchanged documents writes nothing."""
 
-    def __init__(self, settings: Settings, store: ChunkStore, records: SQLiteRecordManager, lexical: LexicalIndex):
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        records: SQLiteRecordManager,
+        lexical: LexicalIndex,
+        embeddings: PrimedEmbeddings,
+    ):
         self._settings = settings
         self._store = store
         self._records = records
         self._lexical = lexical
+        self._embeddings = embeddings
 
     def ingest_paths(
         self,
@@ -94,6 +104,37 @@ class IngestService:
             )
 
         totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
+        chunks = [c for doc in prepared for c in doc.chunks]
+        known = self._records.exists([c.chunk_id for c in chunks])
+        new_chunks = [c for c, seen in zip(chunks, known, strict=True) if not seen]
+        # Embed every new chunk in one batch while this thread tokenises them for BM25.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            embedding = background.submit(self._embeddings.prime, [c.text for c in new_chunks])
+            new_terms = {c.chunk_id: terms(c.text, c.language) for c in new_chunks}
+            embedding.result()
+        try:
+            self._index(prepared, existing, totals, progress)
+        finally:
+            self._embeddings.forget()
+        if prune:
+            totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
+        self._sync_lexical(prepared, existing, new_terms)
+        return IngestReport(
+            added=totals["num_added"],
+            updated=totals["num_updated"],
+            deleted=totals["num_deleted"],
+            skipped=totals["num_skipped"],
+            documents=changes,
+            cleaning=cleaning,
+        )
+
+    def _index(
+        self,
+        prepared: Sequence[PreparedDocument],
+        existing: dict[str, list[str]],
+        totals: dict[str, int],
+        progress: Progress | None,
+    ) -> None:
         for doc in prepared:
             self._forget_if_language_changed(doc, existing)
             # One call per document with the whole document in one batch: incremental cleanup then
@@ -111,17 +152,6 @@ class IngestService:
                 totals[key] += int(result[key])  # type: ignore[literal-required]
             if progress:
                 progress(len(doc.chunks))
-        if prune:
-            totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
-        self._sync_lexical(prepared, existing)
-        return IngestReport(
-            added=totals["num_added"],
-            updated=totals["num_updated"],
-            deleted=totals["num_deleted"],
-            skipped=totals["num_skipped"],
-            documents=changes,
-            cleaning=cleaning,
-        )
 
     def _forget_if_language_changed(self, doc: PreparedDocument, existing: dict[str, list[str]]) -> None:
         """A document re-ingested in another language lives in another collection: drop its old chunks first."""
@@ -141,18 +171,18 @@ class IngestService:
             self._lexical.remove(keys)
         return len(keys)
 
-    def _sync_lexical(self, prepared: Sequence[PreparedDocument], existing: dict[str, list[str]]) -> None:
+    def _sync_lexical(
+        self, prepared: Sequence[PreparedDocument], existing: dict[str, list[str]], new_terms: dict[str, list[str]]
+    ) -> None:
         current = self._records.groups()
-        gone = {key for source, keys in existing.items() for key in keys} - {
-            key for keys in current.values() for key in keys
-        }
+        gone = {key for keys in existing.values() for key in keys} - {key for keys in current.values() for key in keys}
         self._lexical.remove(gone)
         self._records.delete_terms(gone)
         fresh = []
         for doc in prepared:
             for chunk in doc.chunks:
                 if not self._lexical.contains(chunk.chunk_id):
-                    chunk_terms = terms(chunk.text, chunk.language)
+                    chunk_terms = new_terms.get(chunk.chunk_id) or terms(chunk.text, chunk.language)
                     self._lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
                     fresh.append((chunk.chunk_id, chunk_terms))
         self._records.save_terms(fresh)
