@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -65,23 +65,30 @@ class Bm25Index:
         self._idf = {t: (v if v >= 0 else floor) for t, v in idf.items()}
         self._dirty = False
 
-    def scores(self, query_terms: Iterable[str]) -> dict[str, float]:
-        """BM25 score of every document sharing a term with the query."""
+    def _totals(self, query_terms: Iterable[str]) -> np.ndarray:
         if self._dirty:
             self._compile()
         total = np.zeros(len(self._ids), dtype=np.float64)
-        touched: list[np.ndarray] = []
         for term in query_terms:
             posting = self._postings.get(term)
-            if posting is None:
-                continue
-            docs, tf = posting
-            total[docs] += self._idf[term] * tf * (K1 + 1) / (tf + self._norm[docs])
-            touched.append(docs)
-        if not touched:
-            return {}
-        hit = np.unique(np.concatenate(touched))
-        return {self._ids[i]: float(total[i]) for i in hit}
+            if posting is not None:
+                docs, tf = posting
+                total[docs] += self._idf[term] * tf * (K1 + 1) / (tf + self._norm[docs])
+        return total
+
+    def scores(self, query_terms: Iterable[str]) -> dict[str, float]:
+        """BM25 score of every document sharing a term with the query."""
+        total = self._totals(query_terms)
+        return {self._ids[i]: float(total[i]) for i in np.flatnonzero(total)}
+
+    def top(self, query_terms: Iterable[str], n: int) -> list[tuple[str, float]]:
+        """The `n` best-scoring documents sharing a term with the query, best first."""
+        total = self._totals(query_terms)
+        hit = np.flatnonzero(total)
+        if len(hit) > n:
+            hit = hit[np.argpartition(-total[hit], n - 1)[:n]]
+        ranked = sorted(hit, key=lambda i: (-total[i], self._ids[i]))
+        return [(self._ids[i], float(total[i])) for i in ranked]
 
 
 class LexicalIndex:
@@ -129,3 +136,17 @@ class LexicalIndex:
         with self._lock:
             index = self._by_language.get(language)
             return index.scores(query_terms) if index is not None else {}
+
+    def top(
+        self, query_terms: list[str], language: Language, n: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The `n` best BM25 matches among the chunks of `language` (optionally only from `sources`), best first."""
+        with self._lock:
+            index = self._by_language.get(language)
+            if index is None:
+                return []
+            if not sources:
+                return index.top(query_terms, n)
+            allowed = set(sources)
+            ranked = sorted(index.scores(query_terms).items(), key=lambda item: (-item[1], item[0]))
+            return [(i, score) for i, score in ranked if self._source_of.get(i) in allowed][:n]

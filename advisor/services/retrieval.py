@@ -64,12 +64,9 @@ class Retriever:
 
         lexical: dict[str, float] = {}
         if config.lexical_weight > 0 and language in (None, query_language):
-            raw = self._lexical.scores(terms(query, query_language), query_language)
-            if sources:
-                raw = {i: s for i, s in raw.items() if self._lexical.source_of(i) in sources}
-            best = sorted(raw.items(), key=lambda item: -item[1])[:n]
+            best = self._lexical.top(terms(query, query_language), query_language, n, sources)
             if best and best[0][1] > 0:
-                lexical = {i: s / best[0][1] for i, s in best}
+                lexical = {i: max(s, 0.0) / best[0][1] for i, s in best}
         missing = [i for i in lexical if i not in candidates]
         for chunk_id, similarity in self._store.similarities(vector, missing, query_language).items():
             candidates[chunk_id] = (query_language, similarity, 0.0)

@@ -44,3 +44,22 @@ def test_languages_are_indexed_separately() -> None:
     lexical.remove(["zh-1"])
     assert lexical.scores(["用户"], "zh") == {}
     assert lexical.source_of("en-1") == "doc-en"
+
+
+def test_top_is_the_best_n_of_the_full_scores() -> None:
+    index = Bm25Index()
+    for doc_id, words in DOCS.items():
+        index.add(doc_id, words)
+    query = ["user", "conversion", "channel", "retention"]
+    full = sorted(index.scores(query).items(), key=lambda item: (-item[1], item[0]))
+    assert index.top(query, 2) == full[:2]
+    assert index.top(query, 50) == full
+
+
+def test_top_can_be_limited_to_sources() -> None:
+    lexical = LexicalIndex()
+    lexical.add("a1", "en", "doc-a", ["retention", "users"])
+    lexical.add("b1", "en", "doc-b", ["retention"])
+    lexical.add("c1", "en", "doc-c", ["growth", "referral"])
+    assert [i for i, _ in lexical.top(["retention"], "en", 5)] == ["b1", "a1"]
+    assert [i for i, _ in lexical.top(["retention"], "en", 5, ["doc-a"])] == ["a1"]
