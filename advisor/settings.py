@@ -41,7 +41,7 @@ class StoreSettings(BaseModel):
 class ChunkingSettings(BaseModel):
     """Chunk packing, measured in latin-equivalent characters (a CJK character counts as `cjk_weight`)."""
 
-    size: int = Field(default=300, ge=40, le=20_000)
+    size: int = Field(default=200, ge=40, le=20_000)
     overlap: int = Field(default=40, ge=0, le=2_000)
     cjk_weight: float = Field(default=3.0, gt=0, le=10)
 
