@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from advisor.backends.embeddings import build_embeddings
+from advisor.backends.embeddings import (
+    FakeEmbeddings,
+    PrimedEmbeddings,
+    UniversalSentenceEncoderEmbeddings,
+    build_embeddings,
+)
 from advisor.settings import EmbeddingSettings
 
 
@@ -60,3 +65,32 @@ class TestSentenceTransformers(EmbeddingsContract):
 
     def test_vector_size_of_the_packaged_model(self, embeddings: Embeddings) -> None:
         assert len(embeddings.embed_query("retention")) == 384
+
+
+@pytest.mark.slow
+def test_forked_workers_give_the_same_vectors_as_in_process() -> None:
+    texts = [f"第{i}条:提高用户留存的方法 {i}" if i % 2 else f"Retention idea number {i}" for i in range(40)]
+    single = UniversalSentenceEncoderEmbeddings(threads=2, workers=1)
+    pooled = UniversalSentenceEncoderEmbeddings(threads=2, workers=2, min_batch=8)
+    try:
+        np.testing.assert_allclose(pooled.embed_array(texts), single.embed_array(texts), atol=1e-5)
+    finally:
+        pooled.close()
+
+
+def test_primed_vectors_are_reused_until_forgotten() -> None:
+    class CountingFake(FakeEmbeddings):
+        calls = 0
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            CountingFake.calls += len(texts)
+            return super().embed_documents(texts)
+
+    primed = PrimedEmbeddings(CountingFake(32))
+    primed.prime(["a b c", "d e f", "a b c"])
+    assert CountingFake.calls == 2
+    assert primed.embed_documents(["d e f", "a b c"]) == CountingFake(32).embed_documents(["d e f", "a b c"])
+    assert CountingFake.calls == 4  # the reference call above, not the primed lookup
+    primed.forget()
+    primed.embed_documents(["a b c"])
+    assert CountingFake.calls == 5
