@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
+from advisor.backends.extractive import ExtractiveGenerator
+from advisor.backends.generators import build_generator
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore, build_store
+from advisor.services.advice import AdvisorService
 from advisor.services.ingest import IngestService
 from advisor.services.lexical import LexicalIndex
 from advisor.services.retrieval import Retriever
@@ -25,6 +28,7 @@ class Services:
     lexical: LexicalIndex
     ingest: IngestService
     retriever: Retriever
+    advisor: AdvisorService
 
     def warm_up(self) -> None:
         """Load models and dictionaries now, so the first request does not pay for them."""
@@ -59,6 +63,7 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = SQLiteRecordManager(settings.collection_name, settings.records_path)
     lexical = load_lexical(store, records)
+    retriever = Retriever(store, embeddings, lexical, settings.retrieval)
     return Services(
         settings=settings,
         embeddings=embeddings,
@@ -66,5 +71,8 @@ def build_services(settings: Settings) -> Services:
         records=records,
         lexical=lexical,
         ingest=IngestService(settings, store, records, lexical, embeddings),
-        retriever=Retriever(store, embeddings, lexical, settings.retrieval),
+        retriever=retriever,
+        advisor=AdvisorService(
+            retriever, build_generator(settings, embeddings), ExtractiveGenerator(embeddings), settings.advice
+        ),
     )

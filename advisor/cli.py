@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from advisor.assembly import Services, build_services
 from advisor.backends.embeddings import MissingExtraError
-from advisor.schemas import IngestReport, Language
+from advisor.schemas import Citation, IngestReport, Language
+from advisor.services.advice import AdviceError
 from advisor.services.documents import DocumentError, read_documents
 from advisor.services.retrieval import RetrievalError
 from advisor.settings import PROJECT_ROOT, get_settings
@@ -127,6 +129,68 @@ def search(
             highlight=False,
         )
         console.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", highlight=False, markup=False)
+
+
+def _sources_table(citations: list[Citation]) -> Table:
+    table = Table("#", "source", "chunk_id", "quote", title="sources", show_lines=False)
+    for number, citation in enumerate(citations, 1):
+        quote = citation.quote if len(citation.quote) <= 120 else citation.quote[:119] + "…"
+        table.add_row(str(number), citation.source, citation.chunk_id[:12], quote)
+    return table
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="An operations question in Chinese, English or Spanish")],
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many passages to draw on")] = 6,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+) -> None:
+    """Answer QUESTION from the articles, citing the passages used (or decline when they do not cover it)."""
+    app_services = services()
+    try:
+        answer = app_services.advisor.ask(question, k)
+    except (AdviceError, RetrievalError) as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        app_services.close()
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    console.print(
+        Panel(
+            answer.answer, title=f"answer · {answer.generator}", border_style="green" if answer.answerable else "yellow"
+        ),
+        markup=False,
+    )
+    if answer.citations:
+        console.print(_sources_table(answer.citations))
+
+
+@app.command()
+def plan(
+    goal: Annotated[str, typer.Argument(help="What the plan is for, in Chinese, English or Spanish")],
+    context: Annotated[str, typer.Option(help="Industry, product, current numbers, goal")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Plan as JSON")] = False,
+) -> None:
+    """A step-by-step plan: PEST → business model → metrics → strategy → tactics, every step cited."""
+    app_services = services()
+    try:
+        result = app_services.advisor.plan(goal, context)
+    except (AdviceError, RetrievalError) as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        app_services.close()
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    if not result.answerable:
+        console.print(Panel(result.reason, title=f"plan · {result.generator}", border_style="yellow"), markup=False)
+        return
+    for number, step in enumerate(result.steps, 1):
+        body = "\n".join(f"• {item.text}" for item in step.items)
+        console.print(Panel(body, title=f"{number}. {step.title}", title_align="left"), markup=False)
+    console.print(_sources_table(result.citations))
+    console.print(f"[dim]generator: {result.generator}[/dim]")
 
 
 @eval_app.command("retrieval")

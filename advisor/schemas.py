@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 Language = Literal["zh", "en", "es"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en", "es")
@@ -74,3 +74,61 @@ class IngestReport(BaseModel):
     documents: list[DocumentChange]
     dry_run: bool = False
     cleaning: list[CleaningReport] = Field(default_factory=list)
+
+
+Stage = Literal["pest", "business_model", "metrics", "strategy", "tactics"]
+STAGES: tuple[Stage, ...] = ("pest", "business_model", "metrics", "strategy", "tactics")
+
+
+class Citation(BaseModel):
+    """A quoted passage: `quote` is an exact substring of the chunk's text."""
+
+    chunk_id: str
+    source: str
+    quote: str = Field(min_length=1)
+
+
+class Answer(BaseModel):
+    """A grounded answer; inline markers [n] in `answer` refer to `citations[n-1]`."""
+
+    question: str
+    answer: str
+    language: Language
+    answerable: bool
+    citations: list[Citation] = Field(default_factory=list)
+    generator: str
+
+
+class PlanItem(BaseModel):
+    """One concrete point of a plan step; `supports` ties a tactic to a strategy item (1-based)."""
+
+    text: str = Field(min_length=1)
+    citations: list[int] = Field(default_factory=list, description="1-based indexes into the plan's citations")
+    supports: int | None = None
+
+
+class PlanStep(BaseModel):
+    """One stage of the top-down method."""
+
+    stage: Stage
+    title: str
+    items: list[PlanItem] = Field(min_length=1)
+
+
+class Plan(BaseModel):
+    """A plan walking PEST → business model → metrics → strategy → tactics, every step cited."""
+
+    goal: str
+    context: str = ""
+    language: Language
+    answerable: bool
+    reason: str = ""
+    steps: list[PlanStep] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    generator: str
+
+    @model_validator(mode="after")
+    def _stages_in_order(self) -> Plan:
+        if self.answerable and tuple(step.stage for step in self.steps) != STAGES:
+            raise ValueError(f"steps must be exactly the stages {', '.join(STAGES)} in this order")
+        return self

@@ -59,6 +59,32 @@ class RetrievalSettings(BaseModel):
     cross_lingual_credit: float = Field(default=0.6, ge=0, le=1)
 
 
+class GeneratorSettings(BaseModel):
+    """Which generator writes answers and plans, and how to reach an LLM when one is used."""
+
+    backend: Literal["extractive", "openai", "llamacpp", "fake"] = "extractive"
+    # openai: any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server).
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api_key: str = "not-needed"
+    timeout: float = Field(default=60.0, gt=0, le=3600)
+    max_tokens: int = Field(default=1024, ge=16, le=32_768)
+    # llamacpp: a local GGUF file.
+    model_path: Path | None = None
+    context_size: int = Field(default=4096, ge=512, le=131_072)
+    # fake: how the deterministic test model replies.
+    fake_reply: Literal["valid", "broken", "wrong_language"] = "valid"
+
+
+class AdviceSettings(BaseModel):
+    """Evidence gathering and abstention for answers and plans."""
+
+    k: int = Field(default=6, ge=1, le=50)
+    per_stage_k: int = Field(default=3, ge=1, le=20)
+    # Abstain when the best dense similarity of the evidence is below this (calibrated on the eval cases).
+    min_similarity: float = Field(default=0.28, ge=-1, le=1)
+
+
 class Settings(BaseSettings):
     """All configuration of the service; nested groups use `__`, e.g. `ADVISOR_EMBEDDINGS__BACKEND`."""
 
@@ -70,6 +96,8 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    generator: GeneratorSettings = GeneratorSettings()
+    advice: AdviceSettings = AdviceSettings()
 
     @property
     def collection_name(self) -> str:

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from advisor.cli import app
+from advisor.schemas import STAGES, Plan
 from advisor.settings import get_settings
 
 runner = CliRunner()
@@ -60,3 +61,30 @@ def test_bad_input_exits_non_zero_with_a_message(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code != 0
     assert result.output.strip()
+
+
+def test_plan_json_validates_against_the_plan_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    get_settings.cache_clear()
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["plan", "Crea un plan para vender más fruta por internet", "--json"])
+    assert result.exit_code == 0, result.output
+    plan = Plan.model_validate_json(result.output)
+    assert [step.stage for step in plan.steps] == list(STAGES)
+    assert plan.steps[0].title == "Entorno del sector (PEST)"
+
+
+def test_ask_prints_the_answer_and_its_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    get_settings.cache_clear()
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["ask", "How do I keep users?"])
+    assert result.exit_code == 0, result.output
+    assert "According to the sources" in result.output
+    assert "sources" in result.output
+
+
+@pytest.mark.parametrize("args", [["ask", "  "], ["plan", ""], ["ask", "x", "-k", "99"]])
+def test_ask_and_plan_reject_bad_input(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0

@@ -1,0 +1,173 @@
+"""The advisor chain: retrieve → number the passages → generate → verify citations → Answer or Plan."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from advisor.backends.generators import AnswerRequest, Evidence, GenerationError, Generator, PlanRequest
+from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, SearchHit
+from advisor.services.retrieval import Retriever
+from advisor.settings import AdviceSettings
+from advisor.text.language import detect_language
+from advisor.text.phrases import REFUSAL, STAGE_DESCRIPTIONS
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_QUOTED = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+class AdviceError(ValueError):
+    """A request the advisor cannot serve."""
+
+
+def text_outside_quotes(text: str) -> str:
+    """The advisor's own words: `text` without quoted evidence and citation markers."""
+    return _MARKER.sub(" ", _QUOTED.sub(" ", text))
+
+
+def valid_citations(citations: Sequence[Citation], passages: Sequence[Chunk]) -> list[int | None]:
+    """For each citation, its new 1-based number if it quotes a passage verbatim, else None."""
+    texts = {chunk.chunk_id: chunk.text for chunk in passages}
+    mapping: list[int | None] = []
+    kept = 0
+    for citation in citations:
+        ok = citation.quote.strip() != "" and citation.quote in texts.get(citation.chunk_id, "")
+        kept += ok
+        mapping.append(kept if ok else None)
+    return mapping
+
+
+def _renumber(text: str, mapping: Sequence[int | None]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        new = mapping[index] if 0 <= index < len(mapping) else None
+        return f"[{new}]" if new else ""
+
+    return _MARKER.sub(replace, text)
+
+
+def verify_answer(answer: Answer, passages: Sequence[Chunk]) -> Answer:
+    """Drop citations that are not verbatim quotes of retrieved passages and renumber the markers."""
+    mapping = valid_citations(answer.citations, passages)
+    kept = [c for c, new in zip(answer.citations, mapping, strict=True) if new]
+    return answer.model_copy(update={"citations": kept, "answer": _renumber(answer.answer, mapping)})
+
+
+def verify_plan(plan: Plan, passages: Sequence[Chunk]) -> Plan | None:
+    """The plan with only verified citations, or None when a step is left without any."""
+    mapping = valid_citations(plan.citations, passages)
+    kept = [c for c, new in zip(plan.citations, mapping, strict=True) if new]
+    steps = []
+    for step in plan.steps:
+        items = []
+        for item in step.items:
+            numbers = [mapping[n - 1] for n in item.citations if 0 < n <= len(mapping) and mapping[n - 1]]
+            items.append(item.model_copy(update={"citations": numbers, "text": _renumber(item.text, mapping)}))
+        if plan.answerable and not any(item.citations for item in items):
+            return None
+        steps.append(step.model_copy(update={"items": items}))
+    return plan.model_copy(update={"citations": kept, "steps": steps})
+
+
+class AdvisorService:
+    """Answers questions and writes plans from retrieved evidence, abstaining when the evidence is weak."""
+
+    def __init__(self, retriever: Retriever, generator: Generator, fallback: Generator, config: AdviceSettings) -> None:
+        self._retriever = retriever
+        self._generator = generator
+        self._fallback = fallback
+        self.config = config
+        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(self._gather_answer) | RunnableLambda(
+            self._write_answer
+        )
+        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(self._gather_plan) | RunnableLambda(
+            self._write_plan
+        )
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """A cited answer to `question` in its language, or a refusal when the articles do not cover it."""
+        return self.ask_chain.invoke({"question": _required(question, "question"), "k": k or self.config.k})
+
+    def plan(self, goal: str, context: str = "") -> Plan:
+        """A five-stage plan for `goal`, every step citing the articles."""
+        return self.plan_chain.invoke({"goal": _required(goal, "goal"), "context": context.strip()})
+
+    def evidence_strength(self, hits: Sequence[SearchHit]) -> float:
+        """Best dense similarity among the hits (what abstention is decided on)."""
+        return max((hit.dense for hit in hits), default=-1.0)
+
+    def _gather_answer(self, request: dict[str, object]) -> dict[str, object]:
+        question = str(request["question"])
+        hits = self._retriever.search(question, int(str(request["k"])))
+        return {**request, "language": detect_language(question), "hits": hits}
+
+    def _write_answer(self, state: dict[str, object]) -> Answer:
+        question, language = str(state["question"]), _language(state)
+        hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
+        if self.evidence_strength(hits) < self.config.min_similarity:
+            return Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
+                          generator=self._generator.name)  # fmt: skip
+        passages = [hit.chunk for hit in hits]
+        request = AnswerRequest(question, language, Evidence(passages))
+        for generator in (self._generator, self._fallback):
+            try:
+                answer = verify_answer(generator.answer(request), passages)
+            except GenerationError:
+                continue
+            if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
+                return answer if generator is self._generator else _fell_back(answer, self._generator.name)
+        return Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
+                      generator=self._generator.name)  # fmt: skip
+
+    def _gather_plan(self, request: dict[str, object]) -> dict[str, object]:
+        goal, context = str(request["goal"]), str(request["context"])
+        hits: dict[str, SearchHit] = {}
+        stages: dict[str, list[str]] = {}
+        for stage in STAGES:
+            for hit in self._retriever.search(f"{goal} {context} {STAGE_DESCRIPTIONS[stage]}", self.config.per_stage_k):
+                hits.setdefault(hit.chunk.chunk_id, hit)
+                stages.setdefault(hit.chunk.chunk_id, []).append(stage)
+        goal_hits = self._retriever.search(f"{goal} {context}", self.config.k)
+        for hit in goal_hits:
+            hits.setdefault(hit.chunk.chunk_id, hit)
+        return {**request, "language": detect_language(goal), "hits": list(hits.values()), "goal_hits": goal_hits,
+                "stages": stages}  # fmt: skip
+
+    def _write_plan(self, state: dict[str, object]) -> Plan:
+        goal, context, language = str(state["goal"]), str(state["context"]), _language(state)
+        goal_hits: list[SearchHit] = state["goal_hits"]  # type: ignore[assignment]
+        hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
+        refusal = Plan(goal=goal, context=context, language=language, answerable=False, reason=REFUSAL[language],
+                       generator=self._generator.name)  # fmt: skip
+        if self.evidence_strength(goal_hits) < self.config.min_similarity:
+            return refusal
+        passages = [hit.chunk for hit in hits]
+        request = PlanRequest(goal, context, language, Evidence(passages, state["stages"]))  # type: ignore[arg-type]
+        for generator in (self._generator, self._fallback):
+            try:
+                plan = verify_plan(generator.plan(request), passages)
+            except (GenerationError, ValueError):
+                continue
+            if plan is not None and plan.answerable:
+                return plan if generator is self._generator else _fell_back(plan, self._generator.name)
+        return refusal
+
+
+def _required(text: str, name: str) -> str:
+    if not text or not text.strip():
+        raise AdviceError(f"{name} is empty")
+    return text.strip()
+
+
+def _language(state: dict[str, object]) -> Language:
+    return state["language"]  # type: ignore[return-value]
+
+
+Result = TypeVar("Result", Answer, Plan)
+
+
+def _fell_back(result: Result, primary: str) -> Result:
+    return result.model_copy(update={"generator": f"{result.generator} (fallback from {primary})"})

@@ -1,0 +1,124 @@
+"""The advisor chain on the real corpus and model: languages, verified citations, abstention, plans."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from advisor.assembly import Services, build_services
+from advisor.schemas import STAGES, Answer, Chunk, Citation, Plan
+from advisor.services.advice import text_outside_quotes, verify_answer
+from advisor.settings import PROJECT_ROOT, Settings
+from advisor.text.language import detect_language
+from advisor.text.phrases import STAGE_TITLES
+from tests.conftest import CORPUS
+
+CASES = PROJECT_ROOT / "evals" / "cases"
+
+
+def _queries(name: str) -> list[dict[str, str]]:
+    return [json.loads(line) for line in (CASES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+IN_SCOPE = _queries("retrieval.jsonl") + _queries("retrieval-heldout.jsonl")
+OUT_OF_SCOPE = _queries("out-of-scope.jsonl")
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("advice")))
+    services.ingest.ingest_paths([CORPUS])
+    yield services
+    services.close()
+
+
+def _assert_citations_verbatim(citations: list[Citation], chunks: dict[str, Chunk]) -> None:
+    for citation in citations:
+        assert citation.quote in chunks[citation.chunk_id].text
+        assert citation.source == chunks[citation.chunk_id].source
+
+
+@pytest.mark.slow
+def test_every_in_scope_question_is_answered_in_its_language_with_verbatim_citations(real: Services) -> None:
+    chunks = {c.chunk_id: c for c in real.store.iter_chunks()}
+    refused = []
+    for case in IN_SCOPE:
+        answer = real.advisor.ask(case["query"])
+        if not answer.answerable:
+            refused.append(case["id"])
+            continue
+        assert answer.language == case["query_lang"]
+        assert detect_language(text_outside_quotes(answer.answer)) == case["query_lang"], answer.answer
+        assert answer.citations
+        _assert_citations_verbatim(answer.citations, chunks)
+    assert refused == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", OUT_OF_SCOPE, ids=lambda case: case["id"])
+def test_out_of_scope_questions_are_declined_in_their_language(real: Services, case: dict[str, str]) -> None:
+    answer = real.advisor.ask(case["query"])
+    assert answer.answerable is False
+    assert answer.citations == []
+    assert detect_language(answer.answer) == case["query_lang"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Crea un plan para vender más fruta por internet",
+        "Plan the launch of a fruit stall's online shop",
+        "为一个社区App制定提升用户留存的运营方案",
+        "Plan de crecimiento para una agencia de seguros",
+        "Grow the paying users of a SaaS tool",
+    ],
+)
+def test_plans_walk_the_five_stages_in_order_with_citations(real: Services, goal: str) -> None:
+    plan = real.advisor.plan(goal)
+    assert plan.answerable
+    assert tuple(step.stage for step in plan.steps) == STAGES
+    assert [step.title for step in plan.steps] == [STAGE_TITLES[plan.language][s] for s in STAGES]
+    chunks = {c.chunk_id: c for c in real.store.iter_chunks()}
+    _assert_citations_verbatim(plan.citations, chunks)
+    for step in plan.steps:
+        assert step.items and any(item.citations for item in step.items)
+        assert all(1 <= n <= len(plan.citations) for item in step.items for n in item.citations)
+    strategies = len(plan.steps[3].items)
+    assert all(item.supports is not None and 1 <= item.supports <= strategies for item in plan.steps[4].items)
+    Plan.model_validate_json(plan.model_dump_json())
+
+
+def test_verification_drops_invented_quotes_and_renumbers_markers() -> None:
+    chunk = Chunk(chunk_id="c1", source="doc", language="en", title="t", position=0, text="Keep users close.")
+    answer = Answer(
+        question="q",
+        language="en",
+        answerable=True,
+        generator="test",
+        answer="First [1]. Second [2]. Third [3].",
+        citations=[
+            Citation(chunk_id="c1", source="doc", quote="Made up."),
+            Citation(chunk_id="c1", source="doc", quote="Keep users close."),
+            Citation(chunk_id="other", source="doc", quote="Keep users close."),
+        ],
+    )
+    verified = verify_answer(answer, [chunk])
+    assert verified.answer == "First . Second [1]. Third ."
+    assert [c.quote for c in verified.citations] == ["Keep users close."]
+
+
+def test_plans_must_list_the_stages_in_order() -> None:
+    with pytest.raises(ValueError, match="stages"):
+        Plan(goal="g", language="en", answerable=True, generator="test", steps=[])
+
+
+def test_empty_questions_are_rejected(fake_services: Services) -> None:
+    from advisor.services.advice import AdviceError
+
+    with pytest.raises(AdviceError):
+        fake_services.advisor.ask("  ")
+    with pytest.raises(AdviceError):
+        fake_services.advisor.plan("")
