@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
@@ -120,10 +120,14 @@ class ChatGenerator:
 
     @staticmethod
     def _citation(quote: _Quote, evidence: Evidence) -> Citation | None:
-        if not 1 <= quote.passage <= len(evidence.passages) or not quote.quote.strip():
+        text = quote.quote.strip()
+        numbered = evidence.passages[quote.passage - 1] if 1 <= quote.passage <= len(evidence.passages) else None
+        # Small models misnumber passages: credit the passage that really contains the quote.
+        chunk = numbered if numbered is not None and text in numbered.text else None
+        chunk = chunk or next((c for c in evidence.passages if text and text in c.text), numbered)
+        if chunk is None or not text:
             return None
-        chunk = evidence.passages[quote.passage - 1]
-        return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=quote.quote.strip())
+        return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=text)
 
     def answer(self, request: AnswerRequest) -> Answer:
         system = RULES.format(language=LANGUAGE_NAMES[request.language]) + " " + ANSWER_SHAPE
@@ -142,6 +146,7 @@ class ChatGenerator:
         )
 
     def plan(self, request: PlanRequest) -> Plan:
+        request = PlanRequest(request.goal, request.context, request.language, _compact(request.evidence))
         system = RULES.format(language=LANGUAGE_NAMES[request.language]) + " " + PLAN_SHAPE
         user = f"{format_passages(request.evidence)}\n\nGoal: {request.goal}\nContext: {request.context or '-'}"
         out: _PlanOut = self._ask_json(
@@ -172,6 +177,17 @@ class ChatGenerator:
             citations=citations,
             generator=self.name,
         )
+
+
+def _compact(evidence: Evidence, limit: int = 8) -> Evidence:
+    """At most `limit` passages: the best one for each stage first, then the rest in retrieval order."""
+    firsts = [
+        next((c for c in evidence.passages if stage in evidence.stages.get(c.chunk_id, [])), None) for stage in STAGES
+    ]
+    by_id = {c.chunk_id: c for c in [*[c for c in firsts if c is not None], *evidence.passages][::-1]}
+    order = list(dict.fromkeys(c.chunk_id for c in [*[c for c in firsts if c is not None], *evidence.passages]))
+    chosen = [by_id[i] for i in order[:limit]]
+    return Evidence(chosen, {c.chunk_id: evidence.stages.get(c.chunk_id, []) for c in chosen})
 
 
 def fake_complete(messages: Messages) -> str:
@@ -235,7 +251,7 @@ def llamacpp_complete(settings: Settings) -> Complete:
 
     def complete(messages: Messages) -> str:
         reply: Any = llm.create_chat_completion(
-            messages=messages,
+            messages=cast(Any, messages),
             response_format={"type": "json_object"},
             temperature=0,
             max_tokens=config.max_tokens,
