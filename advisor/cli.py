@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +41,18 @@ def services() -> Services:
         return build_services(get_settings())
     except MissingExtraError as exc:
         raise fail(str(exc)) from exc
+
+
+@contextmanager
+def open_services(*expected: type[Exception]) -> Iterator[Services]:
+    """The services for one command; `expected` errors become a one-line message and exit code 2."""
+    app_services = services()
+    try:
+        yield app_services
+    except expected as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        app_services.close()
 
 
 def _progress() -> Progress:
@@ -81,18 +95,13 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
-    app_services = services()
-    try:
+    with open_services(DocumentError) as app_services:
         total = sum(1 for _ in read_documents(paths or [app_services.settings.corpus_dir]))
         with _progress() as bar:
             task = bar.add_task("indexing", total=None if dry_run else total)
             report = app_services.ingest.ingest_paths(
                 paths, prune=prune, dry_run=dry_run, progress=lambda _: bar.advance(task)
             )
-    except DocumentError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        app_services.close()
     if as_json:
         console.print_json(report.model_dump_json())
     else:
@@ -108,15 +117,10 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
 ) -> None:
     """Print the chunks that best answer QUERY, with source, language, chunk id and score."""
-    app_services = services()
-    try:
+    with open_services(RetrievalError) as app_services:
         hits = app_services.retriever.search(query, k, language=language, sources=source)
-    except RetrievalError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        app_services.close()
-    if not hits and app_services.store.count() == 0:
-        raise fail("the index is empty: run `advisor ingest` first")
+        if not hits and app_services.store.count() == 0:
+            raise RetrievalError("the index is empty: run `advisor ingest` first")
     if as_json:
         rows = [{**hit.chunk.model_dump(), "score": round(hit.score, 4)} for hit in hits]
         typer.echo(json.dumps({"query": query, "results": rows}, ensure_ascii=False, indent=2))
@@ -146,13 +150,8 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
 ) -> None:
     """Answer QUESTION from the articles, citing the passages used (or decline when they do not cover it)."""
-    app_services = services()
-    try:
+    with open_services(AdviceError, RetrievalError) as app_services:
         answer = app_services.advisor.ask(question, k)
-    except (AdviceError, RetrievalError) as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        app_services.close()
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
@@ -173,13 +172,8 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Plan as JSON")] = False,
 ) -> None:
     """A step-by-step plan: PEST → business model → metrics → strategy → tactics, every step cited."""
-    app_services = services()
-    try:
+    with open_services(AdviceError, RetrievalError) as app_services:
         result = app_services.advisor.plan(goal, context)
-    except (AdviceError, RetrievalError) as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        app_services.close()
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -206,23 +200,17 @@ def eval_retrieval(
         loaded = load_cases(cases)
     except (OSError, ValueError) as exc:
         raise fail(f"{cases}: {exc}") from exc
-    app_services = services()
-    try:
+    with open_services(MissingExtraError) as app_services:
         app_services.ingest.ingest_paths()
         systems: dict[str, Any] = {"advisor": advisor_search(app_services.retriever)}
         if baseline:
             from advisor.evaluation.baseline import build_baseline
 
-            try:
-                systems["baseline"] = build_baseline(app_services.settings.corpus_dir)
-            except MissingExtraError as exc:
-                raise fail(str(exc)) from exc
+            systems["baseline"] = build_baseline(app_services.settings.corpus_dir)
         languages = {d.id: d.language for d in read_documents([app_services.settings.corpus_dir])}
         with _progress() as bar:
             task = bar.add_task("evaluating", total=len(loaded))
             slices = evaluate(loaded, systems, languages, progress=lambda: bar.advance(task))
-    finally:
-        app_services.close()
     metrics = list(next(iter(slices[0].systems.values())))
     names = list(systems)
     table = Table("slice", "n", *metrics, title=f"retrieval eval ({'/'.join(names)})")

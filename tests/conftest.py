@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from advisor.assembly import Services, build_services
@@ -34,3 +39,30 @@ def fake_services(fake_settings: Settings) -> Iterator[Services]:
     services = build_services(fake_settings)
     yield services
     services.close()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(command: list[str], ready_url: str, timeout: float) -> Iterator[None]:
+    """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"{command[0]} did not answer at {ready_url} within {timeout:.0f} s")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

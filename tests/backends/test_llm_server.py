@@ -4,14 +4,11 @@ repair or fallback, always cited, always in the asker's language."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from advisor.assembly import Services, build_services
@@ -19,7 +16,7 @@ from advisor.schemas import STAGES
 from advisor.services.advice import text_outside_quotes
 from advisor.settings import PROJECT_ROOT, GeneratorSettings, Settings
 from advisor.text.language import detect_language
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, free_port, running_server
 
 pytestmark = pytest.mark.llm
 
@@ -30,12 +27,6 @@ PLAN_GOALS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llm_server() -> Iterator[str]:
     pytest.importorskip("llama_cpp")
@@ -43,7 +34,7 @@ def llm_server() -> Iterator[str]:
         [sys.executable, str(PROJECT_ROOT / "scripts" / "fetch_model.py")], check=True, capture_output=True, text=True
     )
     model = Path(fetched.stdout.strip().splitlines()[-1])
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -59,21 +50,8 @@ def llm_server() -> Iterator[str]:
         "--n_threads",
         "2",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama_cpp.server did not start within 120 s")
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", timeout=120):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from advisor.assembly import Services, build_services
 from advisor.settings import EmbeddingSettings, Settings, StoreSettings
-from tests.conftest import CORPUS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import CORPUS, free_port, running_server
 
 
 class StoreContract:
@@ -85,28 +75,12 @@ class TestEmbeddedStore(StoreContract):
 class TestHttpStore(StoreContract):
     @pytest.fixture(scope="class")
     def chroma_server(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-        port = _free_port()
+        port = free_port()
         path = tmp_path_factory.mktemp("chroma-server")
         chroma = Path(sys.executable).with_name("chroma")
-        process = subprocess.Popen(
-            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
-            else:
-                pytest.fail("chroma run did not start within 60 s")
+        command = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+        with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
             yield port
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
     @pytest.fixture
     def settings(self, tmp_path: Path, chroma_server: int, request: pytest.FixtureRequest) -> Settings:
