@@ -12,7 +12,13 @@ from advisor.text.language import detect_language
 
 
 def _services(settings: Settings, reply: str) -> Services:
-    configured = settings.model_copy(update={"generator": GeneratorSettings(backend="fake", fake_reply=reply)})
+    """Services on the fake model; abstention is off so the fake embeddings never decline."""
+    configured = settings.model_copy(
+        update={
+            "generator": GeneratorSettings(backend="fake", fake_reply=reply),
+            "advice": settings.advice.model_copy(update={"min_similarity": -1}),
+        }
+    )
     services = build_services(configured)
     services.ingest.ingest_paths()
     return services
@@ -27,10 +33,7 @@ def _services(settings: Settings, reply: str) -> Services:
     ],
 )
 def test_valid_model_output_becomes_a_cited_answer(fake_settings: Settings, question: str, language: str) -> None:
-    services = _services(
-        fake_settings.model_copy(update={"advice": fake_settings.advice.model_copy(update={"min_similarity": -1})}),
-        "valid",
-    )
+    services = _services(fake_settings, "valid")
     try:
         answer = services.advisor.ask(question)
     finally:
@@ -41,8 +44,7 @@ def test_valid_model_output_becomes_a_cited_answer(fake_settings: Settings, ques
 
 
 def test_broken_json_falls_back_to_extractive_and_says_so(fake_settings: Settings) -> None:
-    advice = fake_settings.advice.model_copy(update={"min_similarity": -1})
-    services = _services(fake_settings.model_copy(update={"advice": advice}), "broken")
+    services = _services(fake_settings, "broken")
     try:
         plan = services.advisor.plan("Plan to sell more fruit online")
         answer = services.advisor.ask("How do I keep users?")
@@ -54,8 +56,7 @@ def test_broken_json_falls_back_to_extractive_and_says_so(fake_settings: Setting
 
 
 def test_answer_in_the_wrong_language_is_replaced(fake_settings: Settings) -> None:
-    advice = fake_settings.advice.model_copy(update={"min_similarity": -1})
-    services = _services(fake_settings.model_copy(update={"advice": advice}), "wrong_language")
+    services = _services(fake_settings, "wrong_language")
     try:
         answer = services.advisor.ask("How do I keep users coming back?")
     finally:
@@ -65,8 +66,7 @@ def test_answer_in_the_wrong_language_is_replaced(fake_settings: Settings) -> No
 
 
 def test_fake_plan_has_five_cited_stages(fake_settings: Settings) -> None:
-    advice = fake_settings.advice.model_copy(update={"min_similarity": -1})
-    services = _services(fake_settings.model_copy(update={"advice": advice}), "valid")
+    services = _services(fake_settings, "valid")
     try:
         plan = services.advisor.plan("Crea un plan para vender más fruta por internet")
     finally:
