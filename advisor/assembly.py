@@ -30,6 +30,12 @@ class Services:
     retriever: Retriever
     advisor: AdvisorService
 
+    def advisor_for(self, generator: str) -> AdvisorService:
+        """An advisor on the same retrieval that writes with another generator backend."""
+        generator_settings = self.settings.generator.model_copy(update={"backend": generator})
+        settings = self.settings.model_copy(update={"generator": generator_settings})
+        return build_advisor(settings, self.retriever, self.embeddings)
+
     def warm_up(self) -> None:
         """Load models and dictionaries now, so the first request does not pay for them."""
         self.embeddings.warm_up()
@@ -56,6 +62,13 @@ def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalInde
     return lexical
 
 
+def build_advisor(settings: Settings, retriever: Retriever, embeddings: PrimedEmbeddings) -> AdvisorService:
+    """The advice service on `retriever` with the generator `settings` choose, falling back to extractive."""
+    return AdvisorService(
+        retriever, build_generator(settings, embeddings), ExtractiveGenerator(embeddings), settings.advice
+    )
+
+
 def build_services(settings: Settings) -> Services:
     """Embeddings, store, record manager and lexical index wired into the ingest and retrieval services."""
     embeddings = PrimedEmbeddings(build_embeddings(settings))
@@ -72,7 +85,5 @@ def build_services(settings: Settings) -> Services:
         lexical=lexical,
         ingest=IngestService(settings, store, records, lexical, embeddings),
         retriever=retriever,
-        advisor=AdvisorService(
-            retriever, build_generator(settings, embeddings), ExtractiveGenerator(embeddings), settings.advice
-        ),
+        advisor=build_advisor(settings, retriever, embeddings),
     )

@@ -97,6 +97,7 @@ class Answer(BaseModel):
     answerable: bool
     citations: list[Citation] = Field(default_factory=list)
     generator: str
+    retrieved: list[str] = Field(default_factory=list, description="chunk ids of the passages the answer drew on")
 
 
 class PlanItem(BaseModel):
@@ -126,6 +127,7 @@ class Plan(BaseModel):
     steps: list[PlanStep] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     generator: str
+    retrieved: list[str] = Field(default_factory=list, description="chunk ids of the passages the plan drew on")
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> Plan:

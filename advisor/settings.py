@@ -69,6 +69,9 @@ class GeneratorSettings(BaseModel):
     api_key: str = "not-needed"
     timeout: float = Field(default=60.0, gt=0, le=3600)
     max_tokens: int = Field(default=1024, ge=16, le=32_768)
+    # The request field that carries `max_tokens`: llama-cpp-python, Ollama and vLLM read `max_tokens`;
+    # OpenAI's reasoning models only accept `max_completion_tokens`.
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     # llamacpp: a local GGUF file.
     model_path: Path | None = None
     context_size: int = Field(default=4096, ge=512, le=131_072)

@@ -221,15 +221,17 @@ def openai_complete(settings: Settings) -> Complete:
     except ImportError as exc:
         raise MissingExtraError("openai", "openai") from exc
     config = settings.generator
+    # langchain-openai always renames `max_tokens` to `max_completion_tokens`, which some servers ignore;
+    # `extra_body` sends the field under the configured name.
     model = ChatOpenAI(
         model=config.model,
         base_url=config.base_url,
         api_key=SecretStr(config.api_key),
         timeout=config.timeout,
-        max_completion_tokens=config.max_tokens,
         temperature=0,
         max_retries=1,
         model_kwargs={"response_format": {"type": "json_object"}},
+        extra_body={config.max_tokens_field: config.max_tokens},
     )
 
     def complete(messages: Messages) -> str:

@@ -14,7 +14,6 @@ from advisor.text.phrases import (
     ANSWER_INTRO,
     METRICS_LEAD,
     METRICS_MODEL,
-    SERVES,
     STAGE_DESCRIPTIONS,
     STAGE_TITLES,
     STEP_LEAD,
@@ -125,6 +124,4 @@ class ExtractiveGenerator:
     def _item(stage: Stage, language: Language, quotes: _Quotes, index: int, supports: int | None) -> PlanItem:
         number = quotes.cite(index)
         text = f"{STEP_LEAD[language][stage]} {_quoted(quotes.sentences[index][1], language)} [{number}]"
-        if supports is not None:
-            text += f" {SERVES[language].format(n=supports)}"
         return PlanItem(text=text, citations=[number], supports=supports)

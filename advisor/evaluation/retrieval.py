@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from pydantic import BaseModel
 
+from advisor.evaluation.cases import EvalCase, is_cross_lingual
 from advisor.evaluation.metrics import mean, score
-from advisor.schemas import LANGUAGES, Language
+from advisor.schemas import LANGUAGES
 from advisor.services.retrieval import Retriever
 
 Search = Callable[[str, int], list[str]]
 DEPTH = 10
-
-
-class RetrievalCase(BaseModel):
-    """One question with the documents that answer it."""
-
-    id: str
-    query: str
-    query_lang: Language
-    expected_sources: list[str]
 
 
 class SliceScores(BaseModel):
@@ -33,29 +23,19 @@ class SliceScores(BaseModel):
     systems: dict[str, dict[str, float]]
 
 
-def load_cases(path: Path) -> list[RetrievalCase]:
-    """Cases from a JSONL file (blank lines skipped)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [RetrievalCase.model_validate(json.loads(line)) for line in lines if line.strip()]
-
-
-def is_cross_lingual(case: RetrievalCase, languages: Mapping[str, str]) -> bool:
-    """Whether no expected source is in the question's language."""
-    return all(languages.get(source) != case.query_lang for source in case.expected_sources)
-
-
 def advisor_search(retriever: Retriever) -> Search:
     """The advisor's retrieval as a ranked list of sources."""
     return lambda query, k: [hit.chunk.source for hit in retriever.search(query, k)]
 
 
 def evaluate(
-    cases: list[RetrievalCase],
+    cases: list[EvalCase],
     systems: dict[str, Search],
     languages: Mapping[str, str],
     progress: Callable[[], None] | None = None,
 ) -> list[SliceScores]:
     """Metrics of every system overall, per query language and on the cross-lingual slice."""
+    cases = [c for c in cases if c.expected_sources]
     per_case: dict[str, dict[str, dict[str, float]]] = {name: {} for name in systems}
     for case in cases:
         for name, search in systems.items():
@@ -63,7 +43,7 @@ def evaluate(
         if progress:
             progress()
 
-    def slice_of(name: str, members: Iterable[RetrievalCase]) -> SliceScores:
+    def slice_of(name: str, members: Iterable[EvalCase]) -> SliceScores:
         ids = [c.id for c in members]
         return SliceScores(
             name=name,

@@ -12,6 +12,8 @@ from advisor.backends.generators import AnswerRequest, Evidence, GenerationError
 from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, SearchHit
 from advisor.services.retrieval import Retriever
 from advisor.settings import AdviceSettings
+from advisor.text.chunking import split_sentences
+from advisor.text.injection import screen, strip_links
 from advisor.text.language import detect_language
 from advisor.text.phrases import REFUSAL, STAGE_DESCRIPTIONS
 
@@ -49,11 +51,19 @@ def _renumber(text: str, mapping: Sequence[int | None]) -> str:
     return _MARKER.sub(replace, text)
 
 
+def screened(passages: Sequence[Chunk]) -> list[Chunk]:
+    """The passages without sentences that address the model (orders, role blocks, links, images)."""
+    return [
+        chunk.model_copy(update={"text": screen(chunk.text, split_sentences(chunk.text, chunk.language))})
+        for chunk in passages
+    ]
+
+
 def verify_answer(answer: Answer, passages: Sequence[Chunk]) -> Answer:
-    """Drop citations that are not verbatim quotes of retrieved passages and renumber the markers."""
+    """Drop citations that are not verbatim quotes of retrieved passages, renumber markers, strip links."""
     mapping = valid_citations(answer.citations, passages)
     kept = [c for c, new in zip(answer.citations, mapping, strict=True) if new]
-    return answer.model_copy(update={"citations": kept, "answer": _renumber(answer.answer, mapping)})
+    return answer.model_copy(update={"citations": kept, "answer": strip_links(_renumber(answer.answer, mapping))})
 
 
 def verify_plan(plan: Plan, passages: Sequence[Chunk]) -> Plan | None:
@@ -65,7 +75,8 @@ def verify_plan(plan: Plan, passages: Sequence[Chunk]) -> Plan | None:
         items = []
         for item in step.items:
             numbers = [mapping[n - 1] for n in item.citations if 0 < n <= len(mapping) and mapping[n - 1]]
-            items.append(item.model_copy(update={"citations": numbers, "text": _renumber(item.text, mapping)}))
+            text = strip_links(_renumber(item.text, mapping))
+            items.append(item.model_copy(update={"citations": numbers, "text": text}))
         if plan.answerable and not any(item.citations for item in items):
             return None
         steps.append(step.model_copy(update={"items": items}))
@@ -107,20 +118,23 @@ class AdvisorService:
     def _write_answer(self, state: dict[str, object]) -> Answer:
         question, language = str(state["question"]), _language(state)
         hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
-        if self.evidence_strength(hits) < self.config.min_similarity:
-            return Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
-                          generator=self._generator.name)  # fmt: skip
         passages = [hit.chunk for hit in hits]
-        request = AnswerRequest(question, language, Evidence(passages))
+        refusal = Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
+                         generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
+        if self.evidence_strength(hits) < self.config.min_similarity:
+            return refusal
+        shown = screened(passages)
+        request = AnswerRequest(question, language, Evidence(shown))
         for generator in (self._generator, self._fallback):
             try:
-                answer = verify_answer(generator.answer(request), passages)
+                # Quotes must hold in the screened passage the generator saw and in the stored chunk.
+                answer = verify_answer(verify_answer(generator.answer(request), shown), passages)
             except GenerationError:
                 continue
             if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
+                answer = answer.model_copy(update={"retrieved": _ids(passages)})
                 return answer if generator is self._generator else _fell_back(answer, self._generator.name)
-        return Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
-                      generator=self._generator.name)  # fmt: skip
+        return refusal
 
     def _gather_plan(self, request: dict[str, object]) -> dict[str, object]:
         goal, context = str(request["goal"]), str(request["context"])
@@ -131,6 +145,8 @@ class AdvisorService:
                 hits.setdefault(hit.chunk.chunk_id, hit)
                 stages.setdefault(hit.chunk.chunk_id, []).append(stage)
         goal_hits = self._retriever.search(f"{goal} {context}", self.config.k)
+        if context:  # numbers and details in the context can dilute the goal; judge scope on the goal too
+            goal_hits = goal_hits + self._retriever.search(goal, self.config.k)
         for hit in goal_hits:
             hits.setdefault(hit.chunk.chunk_id, hit)
         return {**request, "language": detect_language(goal), "hits": list(hits.values()), "goal_hits": goal_hits,
@@ -140,18 +156,21 @@ class AdvisorService:
         goal, context, language = str(state["goal"]), str(state["context"]), _language(state)
         goal_hits: list[SearchHit] = state["goal_hits"]  # type: ignore[assignment]
         hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
+        passages = [hit.chunk for hit in hits]
         refusal = Plan(goal=goal, context=context, language=language, answerable=False, reason=REFUSAL[language],
-                       generator=self._generator.name)  # fmt: skip
+                       generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
         if self.evidence_strength(goal_hits) < self.config.min_similarity:
             return refusal
-        passages = [hit.chunk for hit in hits]
-        request = PlanRequest(goal, context, language, Evidence(passages, state["stages"]))  # type: ignore[arg-type]
+        shown = screened(passages)
+        request = PlanRequest(goal, context, language, Evidence(shown, state["stages"]))  # type: ignore[arg-type]
         for generator in (self._generator, self._fallback):
             try:
-                plan = verify_plan(generator.plan(request), passages)
+                first = verify_plan(generator.plan(request), shown)
+                plan = verify_plan(first, passages) if first is not None else None
             except (GenerationError, ValueError):
                 continue
             if plan is not None and plan.answerable:
+                plan = plan.model_copy(update={"retrieved": _ids(passages)})
                 return plan if generator is self._generator else _fell_back(plan, self._generator.name)
         return refusal
 
@@ -160,6 +179,10 @@ def _required(text: str, name: str) -> str:
     if not text or not text.strip():
         raise AdviceError(f"{name} is empty")
     return text.strip()
+
+
+def _ids(passages: Sequence[Chunk]) -> list[str]:
+    return [chunk.chunk_id for chunk in passages]
 
 
 def _language(state: dict[str, object]) -> Language:

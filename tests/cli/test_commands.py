@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,14 +12,6 @@ from advisor.schemas import STAGES, Plan
 from advisor.settings import get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def fake_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_copy: Path) -> None:
-    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(corpus_copy))
-    monkeypatch.setenv("ADVISOR_EMBEDDINGS__BACKEND", "fake")
-    get_settings.cache_clear()
 
 
 def test_ingest_twice_reports_nothing_to_do() -> None:

@@ -1,0 +1,80 @@
+"""`advisor eval`: generators side by side, reports written, thresholds turned into the exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advisor.cli import app
+from advisor.settings import PROJECT_ROOT, get_settings
+
+runner = CliRunner()
+CASES = PROJECT_ROOT / "evals" / "cases"
+
+
+@pytest.fixture
+def small_cases(tmp_path: Path) -> Path:
+    """Two questions, one plan request, one out-of-scope question and one attack from the real case files."""
+    wanted = {"r-zh-003", "h-en-001", "p-es-001", "o-en-001", "a-en-001"}
+    lines = [line for file in CASES.glob("*.jsonl") for line in file.read_text(encoding="utf-8").splitlines()]
+    chosen = [line for line in lines if line.strip() and json.loads(line)["id"] in wanted]
+    assert len(chosen) == len(wanted)
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    return path
+
+
+def _gates(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "gates.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_abstention(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake embeddings carry no meaning, so abstention is switched off for these runs."""
+    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    get_settings.cache_clear()
+
+
+def test_generators_side_by_side_with_reports(tmp_path: Path, small_cases: Path) -> None:
+    gates = _gates(tmp_path, '[[check]]\nsystem = "*"\nmetric = "citation_validity"\nmin = 1.0\n')
+    args = ["eval", "-g", "extractive", "-g", "fake", "--cases", str(small_cases), "--no-baseline"]
+    args += ["--thresholds", str(gates), "--report", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["systems"] == ["extractive", "fake"]
+    assert set(report["per_case"]["fake"]) == {"r-zh-003", "h-en-001", "p-es-001", "o-en-001", "a-en-001"}
+    assert report["per_case"]["extractive"]["p-es-001"]["five_stages"] == 1.0
+    assert "attack_success" in report["per_case"]["fake"]["a-en-001"]
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| metric | extractive | fake |" in markdown
+    assert "| * " not in markdown and "| fake | overall | citation_validity | ≥ 1 |" in markdown
+
+
+def test_a_missed_threshold_fails_the_run(tmp_path: Path, small_cases: Path) -> None:
+    gates = _gates(tmp_path, '[[check]]\nmetric = "abstention"\nmin = 1.0\n')
+    # Abstention is off, so the out-of-scope question is answered and the gate must fail.
+    result = runner.invoke(app, ["eval", "--cases", str(small_cases), "--no-baseline", "--thresholds", str(gates)])
+    assert result.exit_code == 1, result.output
+    assert "threshold missed" in result.output
+
+
+@pytest.mark.parametrize("body", ["[[check]]\nmetric = 'hit@5'\n", "not toml ["])
+def test_bad_thresholds_file_is_a_clear_error(tmp_path: Path, small_cases: Path, body: str) -> None:
+    gates = _gates(tmp_path, body)
+    result = runner.invoke(app, ["eval", "--cases", str(small_cases), "--thresholds", str(gates)])
+    assert result.exit_code == 2
+    assert "error" in result.output
+
+
+def test_bad_case_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "query": "q", "query_lang": "fr"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--cases", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.jsonl:1" in result.output
