@@ -90,4 +90,5 @@ def sample(cases: list[EvalCase], size: int) -> list[EvalCase]:
             if depth < len(members) and len(chosen) < size:
                 chosen.append(members[depth])
         depth += 1
-    return sorted(chosen, key=cases.index)
+    position = {case.id: n for n, case in enumerate(cases)}
+    return sorted(chosen, key=lambda case: position[case.id])

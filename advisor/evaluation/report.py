@@ -78,8 +78,8 @@ def verdicts(report: SuiteReport, thresholds: Thresholds, default_system: str) -
             value = report.value(system, gate.slice, gate.metric)
             if gate.min is not None:
                 bound, passed = f"≥ {gate.min:g}", value is not None and value >= gate.min
-            else:
-                bound, passed = f"≤ {gate.max:g}", value is not None and value <= float(gate.max or 0)
+            elif gate.max is not None:
+                bound, passed = f"≤ {gate.max:g}", value is not None and value <= gate.max
             results.append(
                 Verdict(system=system, slice=gate.slice, metric=gate.metric, bound=bound, value=value, passed=passed)
             )

@@ -30,13 +30,14 @@ def text_outside_quotes(text: str) -> str:
     return _MARKER.sub(" ", _QUOTED.sub(" ", text))
 
 
-def valid_citations(citations: Sequence[Citation], passages: Sequence[Chunk]) -> list[int | None]:
-    """For each citation, its new 1-based number if it quotes a passage verbatim, else None."""
-    texts = {chunk.chunk_id: chunk.text for chunk in passages}
+def valid_citations(citations: Sequence[Citation], *versions: Sequence[Chunk]) -> list[int | None]:
+    """For each citation, its new 1-based number if it quotes its chunk verbatim in every version, else None."""
+    texts = [{chunk.chunk_id: chunk.text for chunk in passages} for passages in versions]
     mapping: list[int | None] = []
     kept = 0
     for citation in citations:
-        ok = citation.quote.strip() != "" and citation.quote in texts.get(citation.chunk_id, "")
+        quote = citation.quote
+        ok = quote.strip() != "" and all(quote in version.get(citation.chunk_id, "") for version in texts)
         kept += ok
         mapping.append(kept if ok else None)
     return mapping
@@ -59,16 +60,19 @@ def screened(passages: Sequence[Chunk]) -> list[Chunk]:
     ]
 
 
-def verify_answer(answer: Answer, passages: Sequence[Chunk]) -> Answer:
-    """Drop citations that are not verbatim quotes of retrieved passages, renumber markers, strip links."""
-    mapping = valid_citations(answer.citations, passages)
+def verify_answer(answer: Answer, *versions: Sequence[Chunk]) -> Answer:
+    """Drop citations that are not verbatim quotes of retrieved passages, renumber markers, strip links.
+
+    `versions` are the passages as stored and as shown to the generator; a quote must hold in each.
+    """
+    mapping = valid_citations(answer.citations, *versions)
     kept = [c for c, new in zip(answer.citations, mapping, strict=True) if new]
     return answer.model_copy(update={"citations": kept, "answer": strip_links(_renumber(answer.answer, mapping))})
 
 
-def verify_plan(plan: Plan, passages: Sequence[Chunk]) -> Plan | None:
-    """The plan with only verified citations, or None when a step is left without any."""
-    mapping = valid_citations(plan.citations, passages)
+def verify_plan(plan: Plan, *versions: Sequence[Chunk]) -> Plan | None:
+    """The plan with only citations verified in every version of the passages, or None when a step has none."""
+    mapping = valid_citations(plan.citations, *versions)
     kept = [c for c, new in zip(plan.citations, mapping, strict=True) if new]
     steps = []
     for step in plan.steps:
@@ -127,8 +131,7 @@ class AdvisorService:
         request = AnswerRequest(question, language, Evidence(shown))
         for generator in (self._generator, self._fallback):
             try:
-                # Quotes must hold in the screened passage the generator saw and in the stored chunk.
-                answer = verify_answer(verify_answer(generator.answer(request), shown), passages)
+                answer = verify_answer(generator.answer(request), shown, passages)
             except GenerationError:
                 continue
             if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
@@ -165,8 +168,7 @@ class AdvisorService:
         request = PlanRequest(goal, context, language, Evidence(shown, state["stages"]))  # type: ignore[arg-type]
         for generator in (self._generator, self._fallback):
             try:
-                first = verify_plan(generator.plan(request), shown)
-                plan = verify_plan(first, passages) if first is not None else None
+                plan = verify_plan(generator.plan(request), shown, passages)
             except (GenerationError, ValueError):
                 continue
             if plan is not None and plan.answerable:

@@ -54,3 +54,8 @@ def screen(text: str, sentences: list[str]) -> str:
 def strip_links(text: str) -> str:
     """Output text without images, link targets or bare URLs (the advisor's answers never need them)."""
     return _URL.sub("", _LINK.sub(r"\1", _IMAGE.sub("", text)))
+
+
+def links_in(text: str) -> set[str]:
+    """Every bare or markdown link target in `text`."""
+    return set(_URL.findall(text))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,7 +19,8 @@ from advisor.settings import GeneratorSettings, Settings
 from advisor.text.language import detect_language
 
 
-def _services(settings: Settings, reply: str) -> Services:
+@contextmanager
+def _services(settings: Settings, reply: str) -> Iterator[Services]:
     """Services on the fake model; abstention is off so the fake embeddings never decline."""
     configured = settings.model_copy(
         update={
@@ -26,8 +29,11 @@ def _services(settings: Settings, reply: str) -> Services:
         }
     )
     services = build_services(configured)
-    services.ingest.ingest_paths()
-    return services
+    try:
+        services.ingest.ingest_paths()
+        yield services
+    finally:
+        services.close()
 
 
 @pytest.mark.parametrize(
@@ -39,44 +45,32 @@ def _services(settings: Settings, reply: str) -> Services:
     ],
 )
 def test_valid_model_output_becomes_a_cited_answer(fake_settings: Settings, question: str, language: str) -> None:
-    services = _services(fake_settings, "valid")
-    try:
+    with _services(fake_settings, "valid") as services:
         answer = services.advisor.ask(question)
-    finally:
-        services.close()
     assert answer.generator == "fake"
     assert answer.citations and answer.language == language
     assert detect_language(text_outside_quotes(answer.answer)) == language
 
 
 def test_broken_json_falls_back_to_extractive_and_says_so(fake_settings: Settings) -> None:
-    services = _services(fake_settings, "broken")
-    try:
+    with _services(fake_settings, "broken") as services:
         plan = services.advisor.plan("Plan to sell more fruit online")
         answer = services.advisor.ask("How do I keep users?")
-    finally:
-        services.close()
     assert plan.generator == "extractive (fallback from fake)"
     assert tuple(step.stage for step in plan.steps) == STAGES
     assert answer.generator == "extractive (fallback from fake)"
 
 
 def test_answer_in_the_wrong_language_is_replaced(fake_settings: Settings) -> None:
-    services = _services(fake_settings, "wrong_language")
-    try:
+    with _services(fake_settings, "wrong_language") as services:
         answer = services.advisor.ask("How do I keep users coming back?")
-    finally:
-        services.close()
     assert answer.generator == "extractive (fallback from fake)"
     assert detect_language(text_outside_quotes(answer.answer)) == "en"
 
 
 def test_fake_plan_has_five_cited_stages(fake_settings: Settings) -> None:
-    services = _services(fake_settings, "valid")
-    try:
+    with _services(fake_settings, "valid") as services:
         plan = services.advisor.plan("Crea un plan para vender más fruta por internet")
-    finally:
-        services.close()
     assert plan.generator == "fake"
     assert plan.steps[0].title == "Entorno del sector (PEST)"
     assert all(item.citations for step in plan.steps for item in step.items)
