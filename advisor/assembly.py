@@ -14,7 +14,7 @@ from advisor.services.ingest import IngestService
 from advisor.services.lexical import LexicalIndex
 from advisor.services.retrieval import Retriever
 from advisor.settings import Settings
-from advisor.text.terms import terms
+from advisor.text.terms import load_dictionary, terms
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Services:
     def warm_up(self) -> None:
         """Load models and dictionaries now, so the first request does not pay for them."""
         self.embeddings.warm_up()
+        load_dictionary(self.settings.data_dir / "cache")
         terms("预热", "zh")
 
     def close(self) -> None:

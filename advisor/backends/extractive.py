@@ -97,10 +97,11 @@ class ExtractiveGenerator:
             wanted = {
                 i for i, (c, _) in enumerate(quotes.sentences) if stage in request.evidence.stages.get(c.chunk_id, [])
             }
-            ranked = quotes.rank(query, used)
+            ranked = quotes.rank(query, used) or quotes.rank(query, set())  # short evidence: sentences may repeat
             picks = [i for i in ranked if i in wanted][:_ITEMS_PER_STAGE] or ranked[:_ITEMS_PER_STAGE]
             used.update(picks)
-            strategies = len(steps[3].items) if stage == "tactics" else 0
+            strategy = next((step for step in steps if step.stage == "strategy"), None)
+            strategies = len(strategy.items) if stage == "tactics" and strategy else 0
             items = [
                 self._item(stage, language, quotes, index, min(n, strategies) if strategies else None)
                 for n, index in enumerate(picks, 1)

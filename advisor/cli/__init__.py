@@ -1,4 +1,4 @@
-"""Command line: `advisor ingest`, `search`, `ask`, `plan` and `eval`."""
+"""Command line: `advisor ingest`, `search`, `ask`, `plan`, `eval` and `serve`."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from advisor.cli.common import console, open_services, progress_bar
+from advisor.cli.common import console, open_services, progress_bar, writer_lock
 from advisor.cli.evaluate import eval_app
+from advisor.cli.serve import serve
 from advisor.schemas import Citation, IngestReport, Language
 from advisor.services.advice import AdviceError
 from advisor.services.documents import DocumentError, read_documents
+from advisor.services.rendering import item_lines
 from advisor.services.retrieval import RetrievalError
-from advisor.text.phrases import SERVES
 
 app = typer.Typer(help="Operations Advisor: cited, cross-lingual advice from expert articles.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.command()(serve)
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -51,7 +53,7 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
-    with open_services(DocumentError) as app_services:
+    with writer_lock(dry_run), open_services(DocumentError) as app_services:
         total = sum(1 for _ in read_documents(paths or [app_services.settings.corpus_dir]))
         with progress_bar() as bar:
             task = bar.add_task("indexing", total=None if dry_run else total)
@@ -137,14 +139,10 @@ def plan(
         console.print(Panel(result.reason, title=f"plan · {result.generator}", border_style="yellow"), markup=False)
         return
     for number, step in enumerate(result.steps, 1):
-        body = "\n".join(f"• {item.text}{_serves(item.supports, result.language)}" for item in step.items)
+        body = "\n".join(f"• {line}" for line in item_lines(step, result.language))
         console.print(Panel(body, title=f"{number}. {step.title}", title_align="left"), markup=False)
     console.print(_sources_table(result.citations))
     console.print(f"[dim]generator: {result.generator}[/dim]")
-
-
-def _serves(strategy: int | None, language: Language) -> str:
-    return f" {SERVES[language].format(n=strategy)}" if strategy else ""
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from advisor.assembly import Services, build_services
 from advisor.backends.embeddings import MissingExtraError
+from advisor.backends.lock import DataDirLock, DataDirLocked
 from advisor.settings import get_settings
 
 console = Console()
@@ -41,6 +42,22 @@ def open_services(*expected: type[Exception]) -> Iterator[Services]:
         raise fail(str(exc)) from exc
     finally:
         app_services.close()
+
+
+@contextmanager
+def writer_lock(skip: bool = False) -> Iterator[None]:
+    """Hold the data directory for writing, or exit at once when a server or another ingest has it."""
+    if skip:
+        yield
+        return
+    try:
+        lock = DataDirLock(get_settings(), "advisor ingest").acquire()
+    except DataDirLocked as exc:
+        raise fail(str(exc)) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def progress_bar() -> Progress:

@@ -78,7 +78,7 @@ def evaluate(
             task = bar.add_task("evaluating", total=len(chosen) * len(names))
             result = evaluate_generators(app_services, chosen, names, search, progress=lambda: bar.advance(task))
         default = app_services.settings.generator.backend
-    checked = verdicts(result, gates, default) if gates else []
+    checked = verdicts(result, gates, default, complete=not cases and size is None) if gates else []
     _print_overall(result)
     for verdict in checked:
         if not verdict.passed:

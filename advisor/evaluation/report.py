@@ -27,6 +27,7 @@ METRIC_ORDER = [
     "stages_cited",
     "tactics_tied",
     "attack_success",
+    "fallback",
 ]
 
 
@@ -68,14 +69,20 @@ def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
     return Thresholds.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
-def verdicts(report: SuiteReport, thresholds: Thresholds, default_system: str) -> list[Verdict]:
-    """Every gate against the report; a gate on a system that was not run is skipped."""
+def verdicts(report: SuiteReport, thresholds: Thresholds, default_system: str, complete: bool = True) -> list[Verdict]:
+    """Every gate against the report; a gate on a system that was not run is skipped.
+
+    On a `complete` run (every case) a metric nobody measured fails its gate; on a partial run
+    (`--cases`, `--sample`) such a gate is skipped, since the cases that measure it were left out.
+    """
     results = []
     generators = [s for s in report.systems if s != "baseline"]
     for gate in thresholds.check:
         names = {"default": [default_system], "*": generators}.get(gate.system, [gate.system])
         for system in (n for n in names if n in report.systems):
             value = report.value(system, gate.slice, gate.metric)
+            if value is None and not complete:
+                continue
             if gate.min is not None:
                 bound, passed = f"≥ {gate.min:g}", value is not None and value >= gate.min
             elif gate.max is not None:

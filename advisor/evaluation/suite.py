@@ -18,7 +18,7 @@ Search = Callable[[str, int], list[str]]
 DEPTH = 10
 RETRIEVAL_SYSTEM = "baseline"
 # Metrics where lower is better; every other metric is better higher.
-LOWER_IS_BETTER = frozenset({"false_refusal", "attack_success"})
+LOWER_IS_BETTER = frozenset({"false_refusal", "attack_success", "fallback"})
 
 
 @dataclass
@@ -72,6 +72,7 @@ def grade(case: EvalCase, result: Answer | Plan, corpus: Corpus) -> dict[str, fl
     }
     if isinstance(result, Plan):
         metrics.update(grading.plan_shape(result))
+    metrics["fallback"] = float("fallback from" in result.generator)
     return metrics
 
 

@@ -95,11 +95,11 @@ class AdvisorService:
         self._generator = generator
         self._fallback = fallback
         self.config = config
-        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(self._gather_answer) | RunnableLambda(
-            self._write_answer
+        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(self.gather_answer) | RunnableLambda(
+            self.write_answer
         )
-        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(self._gather_plan) | RunnableLambda(
-            self._write_plan
+        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(self.gather_plan) | RunnableLambda(
+            self.write_plan
         )
 
     def ask(self, question: str, k: int | None = None) -> Answer:
@@ -110,22 +110,40 @@ class AdvisorService:
         """A five-stage plan for `goal`, every step citing the articles."""
         return self.plan_chain.invoke({"goal": _required(goal, "goal"), "context": context.strip()})
 
+    @property
+    def generator_name(self) -> str:
+        """The name of the generator this advisor writes with."""
+        return self._generator.name
+
     def evidence_strength(self, hits: Sequence[SearchHit]) -> float:
         """Best dense similarity among the hits (what abstention is decided on)."""
         return max((hit.dense for hit in hits), default=-1.0)
 
-    def _gather_answer(self, request: dict[str, object]) -> dict[str, object]:
+    def prepare_ask(self, question: str, k: int | None = None) -> dict[str, object]:
+        """The first half of `ask`: the retrieved evidence, for callers that show sources before the answer."""
+        return self.gather_answer({"question": _required(question, "question"), "k": k or self.config.k})
+
+    def prepare_plan(self, goal: str, context: str = "") -> dict[str, object]:
+        """The first half of `plan`: the retrieved evidence."""
+        return self.gather_plan({"goal": _required(goal, "goal"), "context": context.strip()})
+
+    def has_evidence(self, state: dict[str, object]) -> bool:
+        """Whether prepared evidence is strong enough to answer (False means the advisor will decline)."""
+        hits: list[SearchHit] = state.get("goal_hits", state["hits"])  # type: ignore[assignment]
+        return self.evidence_strength(hits) >= self.config.min_similarity
+
+    def gather_answer(self, request: dict[str, object]) -> dict[str, object]:
         question = str(request["question"])
         hits = self._retriever.search(question, int(str(request["k"])))
         return {**request, "language": detect_language(question), "hits": hits}
 
-    def _write_answer(self, state: dict[str, object]) -> Answer:
+    def write_answer(self, state: dict[str, object]) -> Answer:
         question, language = str(state["question"]), _language(state)
         hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
         passages = [hit.chunk for hit in hits]
         refusal = Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
                          generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
-        if self.evidence_strength(hits) < self.config.min_similarity:
+        if not self.has_evidence(state):
             return refusal
         shown = screened(passages)
         request = AnswerRequest(question, language, Evidence(shown))
@@ -139,7 +157,7 @@ class AdvisorService:
                 return answer if generator is self._generator else _fell_back(answer, self._generator.name)
         return refusal
 
-    def _gather_plan(self, request: dict[str, object]) -> dict[str, object]:
+    def gather_plan(self, request: dict[str, object]) -> dict[str, object]:
         goal, context = str(request["goal"]), str(request["context"])
         hits: dict[str, SearchHit] = {}
         stages: dict[str, list[str]] = {}
@@ -155,14 +173,13 @@ class AdvisorService:
         return {**request, "language": detect_language(goal), "hits": list(hits.values()), "goal_hits": goal_hits,
                 "stages": stages}  # fmt: skip
 
-    def _write_plan(self, state: dict[str, object]) -> Plan:
+    def write_plan(self, state: dict[str, object]) -> Plan:
         goal, context, language = str(state["goal"]), str(state["context"]), _language(state)
-        goal_hits: list[SearchHit] = state["goal_hits"]  # type: ignore[assignment]
         hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
         passages = [hit.chunk for hit in hits]
         refusal = Plan(goal=goal, context=context, language=language, answerable=False, reason=REFUSAL[language],
                        generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
-        if self.evidence_strength(goal_hits) < self.config.min_similarity:
+        if not self.has_evidence(state):
             return refusal
         shown = screened(passages)
         request = PlanRequest(goal, context, language, Evidence(shown, state["stages"]))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from advisor.backends.embeddings import PrimedEmbeddings
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore
 from advisor.schemas import ChangeStatus, DocumentChange, IngestReport, SourceDocument
-from advisor.services.documents import PreparedDocument, prepare, read_documents
+from advisor.services.documents import DocumentError, PreparedDocument, prepare, read_documents
 from advisor.services.lexical import LexicalIndex
 from advisor.settings import Settings
 from advisor.text.terms import terms
@@ -79,6 +79,12 @@ class IngestService:
         documents = read_documents(paths or [self._settings.corpus_dir])
         return self.ingest(documents, prune=prune, dry_run=dry_run, progress=progress)
 
+    def put(self, document: SourceDocument) -> DocumentChange:
+        """Add or replace one document; one with nothing left after cleaning is refused, not indexed empty."""
+        if not prepare(document, self._settings.chunking).chunks:
+            raise DocumentError(f"{document.id}: nothing indexable is left after cleaning")
+        return self.ingest([document]).documents[0]
+
     def ingest(
         self,
         documents: Sequence[SourceDocument],
@@ -112,8 +118,15 @@ class IngestService:
             embedding = background.submit(self._embeddings.prime, [c.text for c in new_chunks])
             new_terms = {c.chunk_id: terms(c.text, c.language) for c in new_chunks}
             embedding.result()
+        # Unchanged documents are not written at all (not even their records' timestamps).
+        unchanged = {c.source for c in changes if c.status == "unchanged"}
+        for doc in prepared:
+            if doc.source.id in unchanged:
+                totals["num_skipped"] += len(doc.chunks)
+                if progress:
+                    progress(len(doc.chunks))
         try:
-            self._index(prepared, existing, totals, progress)
+            self._index([doc for doc in prepared if doc.source.id not in unchanged], existing, totals, progress)
         finally:
             self._embeddings.forget()
         if prune:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from advisor.schemas import Language
@@ -37,6 +40,31 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+def load_dictionary(cache_dir: Path) -> None:
+    """Load jieba's dictionary now, from a pickle in `cache_dir` (3x faster than jieba's own marshal cache)."""
+    import jieba
+
+    tokenizer = jieba.dt
+    cached = cache_dir / f"jieba-{jieba.__version__}.pickle"
+    with tokenizer.lock:
+        if tokenizer.initialized:
+            return
+        try:
+            tokenizer.FREQ, tokenizer.total = pickle.loads(cached.read_bytes())
+            tokenizer.initialized = True
+            return
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            pass
+    _jieba()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps((tokenizer.FREQ, tokenizer.total), protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(cached)
+    except OSError:  # read-only data directory: the next start reads jieba's own cache
+        pass
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from advisor.assembly import Services, build_services
 from advisor.settings import EmbeddingSettings, Settings, StoreSettings
-from tests.conftest import CORPUS, free_port, running_server
+from tests.conftest import CORPUS, running_chroma
 
 
 class StoreContract:
@@ -75,11 +74,7 @@ class TestEmbeddedStore(StoreContract):
 class TestHttpStore(StoreContract):
     @pytest.fixture(scope="class")
     def chroma_server(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-        port = free_port()
-        path = tmp_path_factory.mktemp("chroma-server")
-        chroma = Path(sys.executable).with_name("chroma")
-        command = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
-        with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
+        with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port:
             yield port
 
     @pytest.fixture

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from advisor.backends.lock import DataDirLock
 from advisor.cli import app
 from advisor.schemas import STAGES, Plan
 from advisor.settings import get_settings
@@ -79,3 +80,12 @@ def test_ask_prints_the_answer_and_its_sources(monkeypatch: pytest.MonkeyPatch) 
 def test_ask_and_plan_reject_bad_input(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code != 0
+
+
+def test_ingest_and_serve_stop_at_once_when_another_process_holds_the_data_dir() -> None:
+    with DataDirLock(get_settings(), "advisor serve"):
+        for command in (["ingest"], ["serve", "--port", "1"]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 2
+            assert "is in use by another advisor process (advisor serve pid" in result.stderr
+    assert runner.invoke(app, ["ingest", "--json"]).exit_code == 0  # released: ingest goes through

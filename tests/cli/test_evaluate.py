@@ -78,3 +78,24 @@ def test_bad_case_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--cases", str(bad)])
     assert result.exit_code == 2
     assert "bad.jsonl:1" in result.output
+
+
+def test_a_partial_run_skips_gates_its_cases_cannot_measure(tmp_path: Path, small_cases: Path) -> None:
+    question_only = tmp_path / "one.jsonl"
+    lines = small_cases.read_text(encoding="utf-8").splitlines()
+    question_only.write_text(next(line for line in lines if '"r-zh-003"' in line) + "\n", encoding="utf-8")
+    gates = _gates(tmp_path, '[[check]]\nmetric = "attack_success"\nmax = 0\n')
+    args = ["eval", "--cases", str(question_only), "--no-baseline", "--thresholds", str(gates)]
+    result = runner.invoke(app, [*args, "--markdown", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    assert "attack_success" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_fallbacks_are_counted(tmp_path: Path, small_cases: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_GENERATOR__FAKE_REPLY", "broken")
+    get_settings.cache_clear()
+    args = ["eval", "-g", "fake", "--cases", str(small_cases), "--no-baseline", "--no-gate"]
+    result = runner.invoke(app, [*args, "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    per_case = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["per_case"]["fake"]
+    assert per_case["r-zh-003"]["fallback"] == 1.0 and per_case["p-es-001"]["fallback"] == 1.0

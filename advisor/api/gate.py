@@ -1,0 +1,91 @@
+"""Backpressure for CPU-bound work and per-key rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class Overloaded(RuntimeError):
+    """Every worker is busy and the waiting line is full."""
+
+
+class WorkTimeout(TimeoutError):
+    """The work did not finish within its time limit."""
+
+
+class WorkGate:
+    """Runs blocking work on a fixed pool sized to the cores, with a bounded waiting line.
+
+    A request that would wait behind `queue` others is refused at once (`Overloaded`), so load never
+    piles up. A timed-out request stops waiting; its work finishes on the worker and frees it then.
+    """
+
+    def __init__(self, workers: int = 0, queue: int = 32) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.queue = queue
+        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="advisor-work")
+        self._slots = threading.BoundedSemaphore(self.workers + queue)
+        self._running = 0
+
+    @property
+    def busy(self) -> int:
+        """Requests running or waiting right now."""
+        return self._running
+
+    async def run(self, work: Callable[[], T], timeout: float) -> T:
+        """The result of `work()` run on a worker, or `Overloaded` / `WorkTimeout`."""
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded("the server is busy")
+        self._running += 1
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self._executor, work)
+        except BaseException:
+            self._release()
+            raise
+        future.add_done_callback(lambda _: self._release())
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            raise WorkTimeout(f"not finished within {timeout:g} s") from None
+
+    def _release(self) -> None:
+        self._running -= 1
+        self._slots.release()
+
+    def close(self) -> None:
+        """Stop accepting work; running work finishes."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class RateLimiter:
+    """A token bucket per client: `per_minute` requests a minute, bursts up to the same number."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last refill)
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> int:
+        """0 when `client` may go ahead (and take a token), else whole seconds until it may."""
+        if self.per_minute <= 0:
+            return 0
+        rate = self.per_minute / 60.0
+        with self._lock:
+            now = self._clock()
+            tokens, last = self._buckets.get(client, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
+            if tokens >= 1:
+                self._buckets[client] = (tokens - 1, now)
+                return 0
+            self._buckets[client] = (tokens, now)
+            return max(1, math.ceil((1 - tokens) / rate))

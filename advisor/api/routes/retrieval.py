@@ -1,0 +1,37 @@
+"""Search and passage look-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from advisor.api.deps import Caller, RuntimeDep, ServicesDep
+from advisor.api.models import COMMON_PROBLEMS, ChunkOut, SearchRequest, SearchResponse, problem_responses
+from advisor.api.problems import Problem
+from advisor.api.work import retrieve, search_result
+
+router = APIRouter(prefix="/v1", tags=["retrieval"], responses=problem_responses(*COMMON_PROBLEMS))
+
+
+@router.post("/search")
+async def search(body: SearchRequest, runtime: RuntimeDep, services: ServicesDep, _: Caller) -> SearchResponse:
+    """The passages that best match `query`, from every language unless `language` narrows it.
+
+    `sources` restricts the search to some document ids. Scores are fused dense and lexical similarity.
+    """
+    hits = await retrieve(
+        runtime, lambda: services.retriever.search(body.query, body.k, language=body.language, sources=body.sources)
+    )
+    return SearchResponse(results=[search_result(hit) for hit in hits])
+
+
+@router.get("/chunks/{chunk_id}", responses=problem_responses(404))
+async def chunk(
+    chunk_id: Annotated[str, Path(min_length=1, max_length=200)], services: ServicesDep, _: Caller
+) -> ChunkOut:
+    """One stored passage, so a tool can show what a citation points to."""
+    found = services.store.get([chunk_id])
+    if not found:
+        raise Problem(404, f"no chunk {chunk_id!r}")
+    return ChunkOut(**found[0].model_dump(exclude={"position"}))

@@ -1,0 +1,90 @@
+"""Running retrieval and generation through the work gate, timed, and as Server-Sent Events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from advisor.api.gate import Overloaded, WorkTimeout
+from advisor.api.models import SearchResult
+from advisor.api.runtime import Runtime
+from advisor.schemas import Answer, Plan, SearchHit
+from advisor.services.advice import AdvisorService
+from advisor.services.rendering import plan_text
+
+T = TypeVar("T")
+log = logging.getLogger("advisor.api")
+
+
+async def retrieve(runtime: Runtime, work: Callable[[], T]) -> T:
+    """Retrieval work on the gate, within the retrieval timeout, while no document is being written."""
+
+    def read() -> T:
+        with runtime.index_access.reading():
+            return work()
+
+    with runtime.telemetry.retrieval.time():
+        return await runtime.gate.run(read, runtime.settings.api.retrieval_timeout)
+
+
+async def write(runtime: Runtime, work: Callable[[], T]) -> T:
+    """Index-changing work on the gate, alone (no search runs meanwhile), within the generation timeout."""
+
+    def exclusive() -> T:
+        with runtime.index_access.writing():
+            return work()
+
+    return await runtime.gate.run(exclusive, runtime.settings.api.generation_timeout)
+
+
+async def generate(runtime: Runtime, generator: str, work: Callable[[], T]) -> T:
+    """Generation work on the gate, within the generation timeout."""
+    with runtime.telemetry.generation.labels(generator).time():
+        return await runtime.gate.run(work, runtime.settings.api.generation_timeout)
+
+
+def search_result(hit: SearchHit) -> SearchResult:
+    return SearchResult(**hit.chunk.model_dump(exclude={"position"}), score=round(hit.score, 6))
+
+
+def sources_of(state: dict[str, Any]) -> list[SearchResult]:
+    """The passages a prepared request will draw on."""
+    return [search_result(hit) for hit in state["hits"]]
+
+
+def sse(event: str, data: BaseModel | dict[str, Any]) -> str:
+    """One Server-Sent Event with a JSON payload."""
+    payload = data.model_dump_json() if isinstance(data, BaseModel) else json.dumps(data, ensure_ascii=False)
+    return f"event: {event}\ndata: {payload}\n\n"
+
+
+def result_text(result: Answer | Plan) -> str:
+    """The text a reader sees: the answer, or the plan rendered as Markdown."""
+    return result.answer if isinstance(result, Answer) else plan_text(result)
+
+
+async def advice_events(
+    runtime: Runtime, advisor: AdvisorService, state: dict[str, Any], write: Callable[[dict[str, Any]], Answer | Plan]
+) -> AsyncIterator[str]:
+    """`sources` (passages and `answerable`) first, then `delta` text pieces, then `done` with the result.
+
+    A failure after the first event arrives as an `error` event carrying a problem document.
+    """
+    yield sse("sources", {"answerable": advisor.has_evidence(state),
+                          "sources": [s.model_dump() for s in sources_of(state)]})  # fmt: skip
+    try:
+        result = await generate(runtime, advisor.generator_name, lambda: write(state))
+    except Exception as exc:  # the response has started: report in-band
+        status = 503 if isinstance(exc, Overloaded) else 504 if isinstance(exc, WorkTimeout) else 500
+        if status == 500:
+            log.exception("streamed generation failed")
+        detail = str(exc) if status != 500 else "internal error"
+        yield sse("error", {"type": "about:blank", "status": status, "title": "Generation failed", "detail": detail})
+        return
+    for line in result_text(result).splitlines(keepends=True):
+        yield sse("delta", {"text": line})
+    yield sse("done", result)

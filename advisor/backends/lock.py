@@ -1,0 +1,65 @@
+"""One writer per data directory: the embedded Chroma store is not safe for concurrent writers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from advisor.settings import Settings
+
+
+class DataDirLocked(RuntimeError):
+    """Another advisor process holds the data directory."""
+
+
+class DataDirLock:
+    """An exclusive, non-blocking lock on the data directory, held while a server or an ingest runs.
+
+    Only the embedded store needs it; with the Chroma server (`store.mode=http`) it is a no-op.
+    """
+
+    def __init__(self, settings: Settings, holder: str) -> None:
+        self.path = settings.data_dir / "writer.lock"
+        self._holder = holder
+        self._needed = settings.store.mode == "embedded"
+        self._lock = FileLock(self.path, timeout=0, is_singleton=False)
+
+    def acquire(self) -> DataDirLock:
+        """Take the lock now or raise `DataDirLocked` naming the process that has it."""
+        if not self._needed:
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise DataDirLocked(
+                f"{self.path.parent} is in use by another advisor process ({_owner(self.path)}); stop it, or "
+                "send documents to the running server with PUT /v1/documents/{id}"
+            ) from None
+        _info(self.path).write_text(f"{self._holder} pid {os.getpid()}", encoding="utf-8")
+        return self
+
+    def release(self) -> None:
+        """Let another process write."""
+        if self._lock.is_locked:
+            _info(self.path).unlink(missing_ok=True)
+            self._lock.release()
+
+    def __enter__(self) -> DataDirLock:
+        return self.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+def _info(path: Path) -> Path:
+    return path.with_suffix(".owner")
+
+
+def _owner(path: Path) -> str:
+    try:
+        return _info(path).read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
+        return "unknown"

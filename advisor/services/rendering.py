@@ -1,0 +1,26 @@
+"""Plain-text renderings of plans, shared by the CLI and the HTTP API."""
+
+from __future__ import annotations
+
+from advisor.schemas import Language, Plan, PlanStep
+from advisor.text.phrases import SERVES
+
+
+def item_lines(step: PlanStep, language: Language) -> list[str]:
+    """One line per item; a tactic says which strategy it serves."""
+    return [f"{item.text}{_serves(item.supports, language)}" for item in step.items]
+
+
+def plan_text(plan: Plan) -> str:
+    """The plan as Markdown: a heading per stage and a bullet per item (or the reason it was declined)."""
+    if not plan.answerable:
+        return plan.reason
+    blocks = []
+    for number, step in enumerate(plan.steps, 1):
+        lines = "\n".join(f"- {line}" for line in item_lines(step, plan.language))
+        blocks.append(f"## {number}. {step.title}\n{lines}")
+    return "\n\n".join(blocks)
+
+
+def _serves(strategy: int | None, language: Language) -> str:
+    return f" {SERVES[language].format(n=strategy)}" if strategy else ""
