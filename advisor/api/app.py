@@ -23,9 +23,10 @@ Every error is an RFC 9457 `application/problem+json` document. When API keys ar
 admin key (`ADVISOR_ADMIN_KEYS`)."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API on `settings` (default: from the environment). Services load in the background at start-up."""
-    runtime = Runtime(settings or get_settings())
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """The API on `settings` (default: from the environment). Services load in the background at start-up,
+    or earlier when a `runtime` that has already started is passed."""
+    runtime = runtime or Runtime(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

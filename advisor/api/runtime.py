@@ -33,7 +33,9 @@ class Runtime:
         self._loader: threading.Thread | None = None
 
     def start(self) -> None:
-        """Take the data directory (raises when another writer has it) and start loading the services."""
+        """Take the data directory (raises when another writer has it) and start loading the services; once."""
+        if self._loader is not None:
+            return
         self.lock.acquire()
         self._loader = threading.Thread(target=self._load, name="advisor-load", daemon=True)
         self._loader.start()

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from advisor.backends.lock import DataDirLock, DataDirLocked
+from advisor.api.runtime import Runtime
+from advisor.backends.lock import DataDirLocked
 from advisor.cli.common import errors, fail
 from advisor.settings import get_settings
 
@@ -20,24 +21,20 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve the HTTP API (REST, Server-Sent Events, OpenAI-compatible chat completions)."""
-    try:
-        import uvicorn
-
-        from advisor.api.app import create_app
-    except ImportError as exc:
-        raise fail(
-            f"the HTTP server needs the 'api' extra: pip install 'operations-advisor[api]' ({exc.name})"
-        ) from exc
-
     settings = get_settings()
-    try:  # fail at once, with the owner's name, rather than inside the server's start-up
-        DataDirLock(settings, "advisor serve").acquire().release()
+    runtime = Runtime(settings)
+    try:  # takes the data directory, or fails at once naming the process that has it
+        runtime.start()  # models and index load in the background while the web stack is imported
     except DataDirLocked as exc:
         raise fail(str(exc)) from exc
     if not (settings.api_keys or settings.admin_keys):
         where = "only this machine can reach it" if host in LOOPBACK else "ANYONE who can reach this host may use it"
         errors.print(f"no API keys configured (ADVISOR_API_KEYS): the API is open; {where}.", highlight=False)
+    import uvicorn
+
+    from advisor.api.app import create_app
+
     # Worker threads hold the GIL for Python-heavy work; a shorter switch interval keeps the event loop, and so
     # /healthz and the 503s of a full queue, responsive under load.
     sys.setswitchinterval(0.001)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.run(create_app(settings, runtime), host=host, port=port, log_level=log_level, access_log=False)
