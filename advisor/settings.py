@@ -83,6 +83,8 @@ class AdviceSettings(BaseModel):
     """Evidence gathering and abstention for answers and plans."""
 
     k: int = Field(default=6, ge=1, le=50)
+    # Answers also draw on the chunks this many positions around each hit (the surrounding passage).
+    neighbours: int = Field(default=1, ge=0, le=10)
     per_stage_k: int = Field(default=3, ge=1, le=20)
     # Abstain when the best dense similarity of the evidence is below this (calibrated on the eval cases).
     min_similarity: float = Field(default=0.28, ge=-1, le=1)

@@ -60,8 +60,14 @@ class _Quotes:
         return self.citations.index(citation) + 1
 
 
+_QUOTE_MARKS = {"zh": (("「", "」"), ("『", "』"), ("“", "”")), "other": (("“", "”"), ("«", "»"), ("「", "」"))}
+
+
 def _quoted(sentence: str, language: Language) -> str:
-    return f"「{sentence}」" if language == "zh" else f"“{sentence}”"
+    """The sentence in quotation marks it does not itself contain, so the quote's end is unambiguous."""
+    marks = _QUOTE_MARKS["zh" if language == "zh" else "other"]
+    opening, closing = next((pair for pair in marks if pair[1] not in sentence), marks[0])
+    return f"{opening}{sentence}{closing}"
 
 
 class ExtractiveGenerator:

@@ -40,6 +40,10 @@ class ChunkStore(Protocol):
         """The chunks with these ids, in that order (missing ids are skipped)."""
         ...
 
+    def neighbours(self, chunks: Sequence[Chunk], window: int) -> list[Chunk]:
+        """Chunks within `window` positions of the given ones in the same document (not the given ones)."""
+        ...
+
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         ...
@@ -119,6 +123,21 @@ class ChromaChunkStore:
             for i, doc, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True):
                 found[i] = chunk_from_record(i, doc, dict(meta))
         return [found[i] for i in chunk_ids if i in found]
+
+    def neighbours(self, chunks: Sequence[Chunk], window: int) -> list[Chunk]:
+        wanted: dict[tuple[Language, str], set[int]] = {}
+        for chunk in chunks:
+            around = range(chunk.position - window, chunk.position + window + 1)
+            wanted.setdefault((chunk.language, chunk.source), set()).update(p for p in around if p >= 0)
+        given = {chunk.chunk_id for chunk in chunks}
+        found = []
+        for (language, source), positions in wanted.items():
+            where = {"$and": [{"source": source}, {"position": {"$in": sorted(positions)}}]}
+            result = self._collections[language].get(where=where, include=["documents", "metadatas"])
+            for i, doc, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True):
+                if i not in given:
+                    found.append(chunk_from_record(i, doc, dict(meta)))
+        return sorted(found, key=lambda c: (c.source, c.position))
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:

@@ -18,7 +18,7 @@ from advisor.text.language import detect_language
 from advisor.text.phrases import REFUSAL, STAGE_DESCRIPTIONS
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_QUOTED = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|«[^»]*»")
 
 
 class AdviceError(ValueError):
@@ -135,12 +135,12 @@ class AdvisorService:
     def gather_answer(self, request: dict[str, object]) -> dict[str, object]:
         question = str(request["question"])
         hits = self._retriever.search(question, int(str(request["k"])))
-        return {**request, "language": detect_language(question), "hits": hits}
+        passages = self._retriever.with_neighbours(hits, self.config.neighbours)
+        return {**request, "language": detect_language(question), "hits": hits, "passages": passages}
 
     def write_answer(self, state: dict[str, object]) -> Answer:
         question, language = str(state["question"]), _language(state)
-        hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
-        passages = [hit.chunk for hit in hits]
+        passages: list[Chunk] = state["passages"]  # type: ignore[assignment]
         refusal = Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
                          generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
         if not self.has_evidence(state):

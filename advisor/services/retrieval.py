@@ -8,7 +8,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from advisor.backends.store import ChunkStore
-from advisor.schemas import LANGUAGES, Language, SearchHit
+from advisor.schemas import LANGUAGES, Chunk, Language, SearchHit
 from advisor.services.lexical import LexicalIndex
 from advisor.settings import RetrievalSettings
 from advisor.text.language import detect_language
@@ -36,6 +36,23 @@ class Retriever:
         self._embeddings = embeddings
         self._lexical = lexical
         self.config = config
+
+    def with_neighbours(self, hits: Sequence[SearchHit], window: int) -> list[Chunk]:
+        """The hits' chunks, each followed by the chunks around it in its document (small-to-big context)."""
+        chunks = [hit.chunk for hit in hits]
+        if window <= 0:
+            return chunks
+        around = self._store.neighbours(chunks, window)
+        taken = {chunk.chunk_id for chunk in chunks}
+        expanded = []
+        for chunk in chunks:
+            expanded.append(chunk)
+            for near in around:
+                close = near.source == chunk.source and abs(near.position - chunk.position) <= window
+                if close and near.chunk_id not in taken:
+                    expanded.append(near)
+                    taken.add(near.chunk_id)
+        return expanded
 
     def search(
         self,

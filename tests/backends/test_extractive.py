@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from advisor.backends.embeddings import FakeEmbeddings
 from advisor.backends.extractive import ExtractiveGenerator
-from advisor.backends.generators import Evidence, PlanRequest
+from advisor.backends.generators import AnswerRequest, Evidence, PlanRequest
 from advisor.schemas import STAGES, Chunk
+from advisor.services.advice import text_outside_quotes
+from advisor.text.language import detect_language
 
 
 def test_plan_from_a_single_passage_has_all_five_stages_tied_to_strategies() -> None:
@@ -17,3 +19,12 @@ def test_plan_from_a_single_passage_has_all_five_stages_tied_to_strategies() -> 
     tactics = plan.steps[-1].items
     assert all(item.supports == 1 for item in tactics)
     assert all(citation.quote in chunk.text for citation in plan.citations)
+
+
+def test_a_quote_holding_quotation_marks_keeps_the_answer_in_the_askers_language() -> None:
+    text = "零售业务以MAU为“北极星”的目的是破解大批量低成本获客和打造数字化经营能力两大课题,以提高经营能力为着力点。"
+    chunk = Chunk(chunk_id="c1", source="notes", language="zh", title="Notes", position=0, text=text)
+    request = AnswerRequest(question="Why did the bank pick MAU as its north star?", language="en",
+                            evidence=Evidence([chunk]))  # fmt: skip
+    answer = ExtractiveGenerator(FakeEmbeddings()).answer(request)
+    assert answer.citations and detect_language(text_outside_quotes(answer.answer)) == "en"

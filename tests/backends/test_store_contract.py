@@ -52,6 +52,19 @@ class StoreContract:
         assert set(scored) == set(ids)
         assert scored[ids[0]] == pytest.approx(1.0, abs=1e-3)
 
+    def test_neighbours_are_the_adjacent_chunks_of_the_same_document(self, services: Services) -> None:
+        by_place = {(c.source, c.position): c for c in services.store.iter_chunks()}
+        middle = by_place[("get-and-keep-users.en", 5)]
+        first = by_place[("systematic-user-operations.zh", 0)]
+        found = services.store.neighbours([middle, first], 1)
+        places = {(c.source, c.position) for c in found}
+        assert places == {
+            ("get-and-keep-users.en", 4),
+            ("get-and-keep-users.en", 6),
+            ("systematic-user-operations.zh", 1),
+        }
+        assert all(c.text == by_place[(c.source, c.position)].text for c in found)
+
     def test_delete_removes_chunks_in_any_language(self, services: Services) -> None:
         ids = [c.chunk_id for c in services.store.iter_chunks() if c.language != "zh"][:2]
         before = services.store.count()
