@@ -81,9 +81,10 @@ class IngestService:
 
     def put(self, document: SourceDocument) -> DocumentChange:
         """Add or replace one document; one with nothing left after cleaning is refused, not indexed empty."""
-        if not prepare(document, self._settings.chunking).chunks:
+        prepared = prepare(document, self._settings.chunking)
+        if not prepared.chunks:
             raise DocumentError(f"{document.id}: nothing indexable is left after cleaning")
-        return self.ingest([document]).documents[0]
+        return self._ingest_prepared([prepared], prune=False, dry_run=False, progress=None).documents[0]
 
     def ingest(
         self,
@@ -95,6 +96,11 @@ class IngestService:
     ) -> IngestReport:
         """Index `documents`; with `prune`, delete every stored document not among them."""
         prepared = [prepare(doc, self._settings.chunking) for doc in documents]
+        return self._ingest_prepared(prepared, prune=prune, dry_run=dry_run, progress=progress)
+
+    def _ingest_prepared(
+        self, prepared: Sequence[PreparedDocument], *, prune: bool, dry_run: bool, progress: Progress | None
+    ) -> IngestReport:
         existing = self._records.groups()
         changes = _changes(prepared, existing, prune)
         cleaning = [p.cleaned.report(p.source.id) for p in prepared]
