@@ -79,6 +79,12 @@ class SearchResult(ChunkOut):
     score: float
 
 
+class Source(ChunkOut):
+    """A passage an answer or plan draws on; `score` is null for a chunk taken in beside a hit."""
+
+    score: float | None = None
+
+
 class SearchResponse(BaseModel):
     results: list[SearchResult]
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from advisor.api.gate import Overloaded, WorkTimeout
-from advisor.api.models import SearchResult
+from advisor.api.models import SearchResult, Source
 from advisor.api.runtime import Runtime
 from advisor.schemas import Answer, Plan, SearchHit
 from advisor.services.advice import AdvisorService
@@ -51,9 +51,10 @@ def search_result(hit: SearchHit) -> SearchResult:
     return SearchResult(**hit.chunk.model_dump(exclude={"position"}), score=round(hit.score, 6))
 
 
-def sources_of(state: dict[str, Any]) -> list[SearchResult]:
-    """The passages a prepared request will draw on."""
-    return [search_result(hit) for hit in state["hits"]]
+def sources_of(state: dict[str, Any]) -> list[Source]:
+    """The passages a prepared request will draw on: the hits with their scores, and the chunks beside them."""
+    scores = {hit.chunk.chunk_id: round(hit.score, 6) for hit in state["hits"]}
+    return [Source(**c.model_dump(exclude={"position"}), score=scores.get(c.chunk_id)) for c in state["passages"]]
 
 
 def sse(event: str, data: BaseModel | dict[str, Any]) -> str:

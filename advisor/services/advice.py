@@ -170,13 +170,14 @@ class AdvisorService:
             goal_hits = goal_hits + self._retriever.search(goal, self.config.k)
         for hit in goal_hits:
             hits.setdefault(hit.chunk.chunk_id, hit)
-        return {**request, "language": detect_language(goal), "hits": list(hits.values()), "goal_hits": goal_hits,
+        found = list(hits.values())
+        return {**request, "language": detect_language(goal), "hits": found, "passages": [h.chunk for h in found],
+                "goal_hits": goal_hits,
                 "stages": stages}  # fmt: skip
 
     def write_plan(self, state: dict[str, object]) -> Plan:
         goal, context, language = str(state["goal"]), str(state["context"]), _language(state)
-        hits: list[SearchHit] = state["hits"]  # type: ignore[assignment]
-        passages = [hit.chunk for hit in hits]
+        passages: list[Chunk] = state["passages"]  # type: ignore[assignment]
         refusal = Plan(goal=goal, context=context, language=language, answerable=False, reason=REFUSAL[language],
                        generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
         if not self.has_evidence(state):

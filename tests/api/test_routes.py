@@ -157,3 +157,10 @@ def test_unknown_route_and_invalid_body_are_problem_documents(client: TestClient
         assert response.headers["content-type"] == PROBLEM
         problem = response.json()
         assert {"type", "title", "status", "detail"} <= problem.keys() and problem["status"] == response.status_code
+
+
+def test_stream_sources_include_the_chunks_beside_each_hit(client: TestClient) -> None:
+    sources = _events(client.post("/v1/ask", json={"question": "How do I keep users?", "stream": True}).text)[0][1]
+    scored = [s for s in sources["sources"] if s["score"] is not None]
+    beside = [s for s in sources["sources"] if s["score"] is None]
+    assert scored and beside  # hits with their scores, and the neighbouring chunks the answer may quote
