@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
 from advisor import __version__
 from advisor.api.middleware import BodyLimit, RequestMetrics
-from advisor.api.models import ProblemDetails
 from advisor.api.problems import install_problem_handlers
 from advisor.api.routes import advice, documents, health, openai_compat, retrieval
 from advisor.api.runtime import Runtime
@@ -43,20 +41,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=runtime.settings.api.max_body_bytes)
     app.add_middleware(RequestMetrics, telemetry=runtime.telemetry)
-    _register_problem_schema(app)
     return app
-
-
-def _register_problem_schema(app: FastAPI) -> None:
-    """Keep `ProblemDetails` in the OpenAPI components even where routes only reference it."""
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = original()
-            schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = (
-                ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
-            )
-        return app.openapi_schema or schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

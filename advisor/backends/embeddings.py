@@ -88,11 +88,11 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
     def warm_up(self) -> None:
         """Load the model and start the worker processes now rather than on first use."""
         with self._lock:
-            self._load_tokenizer()
+            self._load_cached_resources()
             self._model.encode(["warm-up"])
             self._start_pool()
 
-    def _load_tokenizer(self) -> None:
+    def _load_cached_resources(self) -> None:
         """Tokenizer and weights from `cache_dir`: parsing the tokenizer in pure Python takes ~1 s and
         decompressing the weights ~0.3 s, which is most of a server's start-up."""
         if self._cache_dir is None or getattr(self._model, "_backend", None) is not None:

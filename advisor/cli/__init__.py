@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.panel import Panel
@@ -13,8 +14,8 @@ from rich.table import Table
 from advisor.cli.common import console, open_services, progress_bar, writer_lock
 from advisor.cli.evaluate import eval_app
 from advisor.cli.serve import serve
-from advisor.schemas import Citation, IngestReport, Language
-from advisor.services.advice import AdviceError
+from advisor.schemas import Answer, Citation, IngestReport, Language, Plan
+from advisor.services.advice import AdviceError, AdvisorService
 from advisor.services.documents import DocumentError, read_documents
 from advisor.services.rendering import item_lines
 from advisor.services.retrieval import RetrievalError
@@ -101,6 +102,19 @@ def _sources_table(citations: list[Citation]) -> Table:
     return table
 
 
+Advice = TypeVar("Advice", Answer, Plan)
+
+
+def _advice(call: Callable[[AdvisorService], Advice], as_json: bool) -> Advice | None:
+    """The advisor's result for rendering, or None once `--json` has printed it raw."""
+    with open_services(AdviceError, RetrievalError) as app_services:
+        result = call(app_services.advisor)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return None
+    return result
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="An operations question in Chinese, English or Spanish")],
@@ -108,10 +122,8 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
 ) -> None:
     """Answer QUESTION from the articles, citing the passages used (or decline when they do not cover it)."""
-    with open_services(AdviceError, RetrievalError) as app_services:
-        answer = app_services.advisor.ask(question, k)
-    if as_json:
-        typer.echo(answer.model_dump_json(indent=2))
+    answer = _advice(lambda advisor: advisor.ask(question, k), as_json)
+    if answer is None:
         return
     console.print(
         Panel(
@@ -130,10 +142,8 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Plan as JSON")] = False,
 ) -> None:
     """A step-by-step plan: PEST → business model → metrics → strategy → tactics, every step cited."""
-    with open_services(AdviceError, RetrievalError) as app_services:
-        result = app_services.advisor.plan(goal, context)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+    result = _advice(lambda advisor: advisor.plan(goal, context), as_json)
+    if result is None:
         return
     if not result.answerable:
         console.print(Panel(result.reason, title=f"plan · {result.generator}", border_style="yellow"), markup=False)
