@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from advisor.growth.model import GrowthResult
+
 Language = Literal["zh", "en", "es"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en", "es")
 
@@ -116,6 +118,14 @@ class PlanStep(BaseModel):
     items: list[PlanItem] = Field(min_length=1)
 
 
+class PlanGrowth(BaseModel):
+    """The growth model a plan computed from the numbers in its goal and context."""
+
+    unit: str = Field(description="the unit of the target as written (jin, kg, orders, …)")
+    assumed: list[str] = Field(default_factory=list, description="inputs the text did not give, set to defaults")
+    result: GrowthResult
+
+
 class Plan(BaseModel):
     """A plan walking PEST → business model → metrics → strategy → tactics, every step cited."""
 
@@ -128,6 +138,7 @@ class Plan(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     generator: str
     retrieved: list[str] = Field(default_factory=list, description="chunk ids of the passages the plan drew on")
+    growth: PlanGrowth | None = None
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> Plan:

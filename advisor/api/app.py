@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from advisor import __version__
 from advisor.api.middleware import BodyLimit, RequestMetrics
 from advisor.api.problems import install_problem_handlers
-from advisor.api.routes import advice, documents, health, openai_compat, retrieval
+from advisor.api.routes import advice, documents, health, model, openai_compat, retrieval
 from advisor.api.runtime import Runtime
 from advisor.settings import Settings, get_settings
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Operations Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (retrieval, advice, documents, openai_compat, health):
+    for module in (retrieval, advice, model, documents, openai_compat, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=runtime.settings.api.max_body_bytes)
     app.add_middleware(RequestMetrics, telemetry=runtime.telemetry)

@@ -47,6 +47,11 @@ async def generate(runtime: Runtime, generator: str, work: Callable[[], T]) -> T
         return await runtime.gate.run(work, runtime.settings.api.generation_timeout)
 
 
+async def compute(runtime: Runtime, work: Callable[[], T]) -> T:
+    """Arithmetic on the gate (it needs no index), within the retrieval timeout."""
+    return await runtime.gate.run(work, runtime.settings.api.retrieval_timeout)
+
+
 def search_result(hit: SearchHit) -> SearchResult:
     return SearchResult(**hit.chunk.model_dump(exclude={"position"}), score=round(hit.score, 6))
 

@@ -1,4 +1,4 @@
-"""Command line: `advisor ingest`, `search`, `ask`, `plan`, `eval` and `serve`."""
+"""Command line: `advisor ingest`, `search`, `ask`, `plan`, `model`, `eval` and `serve`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.table import Table
 
 from advisor.cli.common import console, open_services, progress_bar, writer_lock
 from advisor.cli.evaluate import eval_app
+from advisor.cli.model import model_app
 from advisor.cli.serve import serve
 from advisor.schemas import Answer, Citation, IngestReport, Language, Plan
 from advisor.services.advice import AdviceError, AdvisorService
@@ -22,6 +23,7 @@ from advisor.services.retrieval import RetrievalError
 
 app = typer.Typer(help="Operations Advisor: cited, cross-lingual advice from expert articles.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(model_app, name="model")
 app.command()(serve)
 
 

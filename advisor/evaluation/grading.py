@@ -6,8 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
+from advisor.growth.context import read_growth_inputs
+from advisor.growth.model import grow
 from advisor.schemas import STAGES, Answer, Citation, Plan
 from advisor.services.advice import text_outside_quotes
+from advisor.services.growth_advice import growth_items
 from advisor.text.injection import links_in
 from advisor.text.language import detect_language
 
@@ -56,10 +59,20 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(_MARKER.sub(" ", fold(text)))}
 
 
+def computed_numbers(result: Answer | Plan) -> set[str]:
+    """Numbers of the growth model for the plan's own goal and context, read and computed afresh."""
+    if not isinstance(result, Plan):
+        return set()
+    context = read_growth_inputs(result.goal, result.context)
+    if context is None:
+        return set()
+    return _numbers(" ".join(item.text for item in growth_items(result, context, grow(context.inputs)).values()))
+
+
 def numbers_faithful(result: Answer | Plan, prompt: str, texts: Mapping[str, str]) -> float:
-    """1.0 when every number the output states appears in a cited chunk or in the prompt."""
+    """1.0 when every number the output states appears in a cited chunk, in the prompt or in the recomputed model."""
     grounded = _numbers(prompt) | _numbers(" ".join(texts.get(c.chunk_id, "") for c in result.citations))
-    return float(_numbers(output_text(result)) <= grounded)
+    return float(_numbers(output_text(result)) <= grounded | computed_numbers(result))
 
 
 def concept_coverage(text: str, concepts: Sequence[Sequence[str]]) -> float | None:

@@ -10,6 +10,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from advisor.backends.generators import AnswerRequest, Evidence, GenerationError, Generator, PlanRequest
 from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, SearchHit
+from advisor.services.growth_advice import with_growth_model
 from advisor.services.retrieval import Retriever
 from advisor.settings import AdviceSettings
 from advisor.text.chunking import split_sentences
@@ -190,7 +191,7 @@ class AdvisorService:
             except (GenerationError, ValueError):
                 continue
             if plan is not None and plan.answerable:
-                plan = plan.model_copy(update={"retrieved": _ids(passages)})
+                plan = with_growth_model(plan.model_copy(update={"retrieved": _ids(passages)}))
                 return plan if generator is self._generator else _fell_back(plan, self._generator.name)
         return refusal
 

@@ -164,3 +164,35 @@ def test_stream_sources_include_the_chunks_beside_each_hit(client: TestClient) -
     scored = [s for s in sources["sources"] if s["score"] is not None]
     beside = [s for s in sources["sources"] if s["score"] is None]
     assert scored and beside  # hits with their scores, and the neighbouring chunks the answer may quote
+
+
+FRUIT_STALL = {"traffic": 1000, "conversion": 0.05, "repurchase": 0.5, "interval": 3, "referral": 0.1,
+               "order_size": 2, "order_value": 10, "target": 200}  # fmt: skip
+
+
+def test_growth_model_returns_both_day_counts_and_ranked_levers(client: TestClient) -> None:
+    response = client.post("/v1/model/growth", json=FRUIT_STALL)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["target_day"], body["article_day"], body["reachable"]) == (8, 27, True)
+    assert body["trajectory"][0] == {"day": 1, "new": 50.0, "referred": 0.0, "repeat": 0.0, "orders": 50.0,
+                                     "volume": 100.0, "revenue": 500.0}  # fmt: skip
+    assert [lever["lever"] for lever in body["levers"]][:3] == ["traffic", "conversion", "order_size"]
+    unreachable = client.post("/v1/model/growth", json={**FRUIT_STALL, "target": 300}).json()
+    assert (unreachable["reachable"], unreachable["target_day"], unreachable["ceiling"]) == (False, None, 250.0)
+
+
+def test_growth_model_refuses_impossible_inputs_as_problem_documents(client: TestClient) -> None:
+    for changes, field in [
+        ({"conversion": 1.2}, "conversion"),
+        ({"traffic": -5}, "traffic"),
+        ({"interval": 0}, "interval"),
+        ({"target": -1}, "target"),
+        ({"traffic": 0}, "no target can be reached"),
+        ({"target_unit": "revenue", "order_value": 0}, "order_value above 0"),
+        ({"referal": 0.1}, "referal"),
+    ]:
+        response = client.post("/v1/model/growth", json={**FRUIT_STALL, **changes})
+        assert response.status_code == 422, changes
+        assert response.headers["content-type"] == PROBLEM
+        assert field in response.text
