@@ -28,3 +28,17 @@ def test_a_quote_holding_quotation_marks_keeps_the_answer_in_the_askers_language
                             evidence=Evidence([chunk]))  # fmt: skip
     answer = ExtractiveGenerator(FakeEmbeddings()).answer(request)
     assert answer.citations and detect_language(text_outside_quotes(answer.answer)) == "en"
+
+
+def test_a_sentence_cut_by_a_chunk_boundary_is_quoted_with_its_continuation() -> None:
+    head = "Operators also need three core ways of thinking: process thinking,"
+    tail = "refined thinking and thinking at scale."
+    first = Chunk(chunk_id="c1", source="notes", language="en", title="Notes", position=4, text=head)
+    second = Chunk(chunk_id="c2", source="notes", language="en", title="Notes", position=5,
+                   text=f"{tail} Each one is explained below with examples from real projects.")  # fmt: skip
+    request = AnswerRequest(question="Which core ways of thinking?", language="en", evidence=Evidence([first, second]))
+    answer = ExtractiveGenerator(FakeEmbeddings()).answer(request)
+    quotes = {citation.chunk_id: citation.quote for citation in answer.citations}
+    assert quotes["c1"] == head
+    assert f"“{head}” [1] “{tail}” [2]" in answer.answer  # one point, both parts, each cited where it stands
+    assert answer.answer.count(tail) == 1  # the continuation is not also quoted as a point of its own
