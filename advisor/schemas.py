@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from advisor.growth.model import GrowthResult
+from advisor.growth.shapes import GrowthResult
 
 Language = Literal["zh", "en", "es"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en", "es")
