@@ -76,3 +76,9 @@ def test_plan_shows_the_day_count_and_top_lever_in_metrics_and_strategy(monkeypa
     metrics, strategy = text.split("3. Metrics")[1].split("4. Strategy")
     assert "reaches 200 jin a day on day 8" in metrics and "N = 27 days" in metrics
     assert "1. traffic" in strategy.split("5. Tactics")[0] and "Start with traffic" in strategy
+
+
+def test_error_messages_keep_square_brackets() -> None:
+    result = runner.invoke(app, [*FRUIT_STALL, "--conversion", "[plot]"])
+    assert result.exit_code == 2
+    assert "'[plot]' is not a number" in result.output
