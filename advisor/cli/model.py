@@ -55,9 +55,8 @@ def _summary(result: GrowthResult, unit: str) -> None:
 
 
 def _levers_table(result: GrowthResult) -> Table:
-    reference = result.target_day or len(result.trajectory)
     table = Table("rank", "lever", "now", f"+{percent(IMPROVEMENT)}", "target day", "days saved",
-                  f"gain on day {reference}", title="levers, biggest effect first")  # fmt: skip
+                  f"gain on day {result.gain_day}", title="levers, biggest effect first")  # fmt: skip
     for rank, effect in enumerate(result.levers, 1):
         table.add_row(
             str(rank), LEVER_NAMES["en"][effect.lever], f"{effect.value:g}", f"{effect.improved:.4g}",

@@ -66,7 +66,9 @@ def computed_numbers(result: Answer | Plan) -> set[str]:
     context = read_growth_inputs(result.goal, result.context)
     if context is None:
         return set()
-    return _numbers(" ".join(item.text for item in growth_items(result, context, grow(context.inputs)).values()))
+    return _numbers(
+        " ".join(item.text for item in growth_items(result.language, context, grow(context.inputs)).values())
+    )
 
 
 def numbers_faithful(result: Answer | Plan, prompt: str, texts: Mapping[str, str]) -> float:

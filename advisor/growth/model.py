@@ -76,13 +76,9 @@ def _fraction(value: float) -> Fraction:
     return Fraction(repr(value))  # the decimal as written, not the binary float
 
 
-def _per_order(inputs: GrowthInputs) -> float:
-    return {"volume": inputs.order_size, "orders": 1.0, "revenue": inputs.order_value}[inputs.target_unit]
-
-
 def _exact(inputs: GrowthInputs) -> _Exact:
     levers = {name: _fraction(getattr(inputs, name)) for name in _LEVERS}
-    return _Exact(**levers, target_orders=_fraction(inputs.target) / _fraction(_per_order(inputs)))
+    return _Exact(**levers, target_orders=_fraction(inputs.target) / _fraction(inputs.per_order))
 
 
 _DIGITS = Context(prec=50)
@@ -185,10 +181,6 @@ def _levers_for(inputs: GrowthInputs) -> tuple[Lever, ...]:
     return ("traffic", "conversion", "repurchase", "interval", "referral", *unit_lever[inputs.target_unit])
 
 
-def _reference_day(target_day: int | None, trajectory_days: int) -> int:
-    return target_day if target_day is not None else trajectory_days
-
-
 def _lever_effects(inputs: GrowthInputs, target_day: int | None, reference: int, base: Decimal) -> list[LeverEffect]:
     effects = []
     for lever in _levers_for(inputs):
@@ -199,7 +191,7 @@ def _lever_effects(inputs: GrowthInputs, target_day: int | None, reference: int,
         simulation.run_to(reference)
         day = simulation.first_day()
         saved = target_day - day if target_day is not None and day is not None else None
-        measure = simulation.orders[reference - 1] * _decimal(_fraction(_per_order(changed)))
+        measure = simulation.orders[reference - 1] * _decimal(_fraction(changed.per_order))
         gain = float(measure / base - 1) if base else 0.0
         effects.append(
             LeverEffect(
@@ -244,8 +236,8 @@ def grow(inputs: GrowthInputs) -> GrowthResult:
             range(1, days + 1), simulation.new, simulation.referred, simulation.repeat, simulation.orders, strict=False
         )
     ]
-    per_order = _fraction(_per_order(inputs))
-    reference = _reference_day(target_day, days)
+    per_order = _fraction(inputs.per_order)
+    reference = target_day or days  # the day lever gains are measured on (`GrowthResult.gain_day`)
     simulation.run_to(reference)
     ceiling = model.ceiling_orders
     return GrowthResult(

@@ -21,7 +21,7 @@ def write_plot(result: GrowthResult, path: Path, unit: str = "") -> None:
     except ImportError as exc:
         raise PlotExtraMissing("plots need matplotlib: pip install 'operations-advisor[plot]'") from exc
     inputs = result.inputs
-    per_order = {"volume": inputs.order_size, "orders": 1.0, "revenue": inputs.order_value}[inputs.target_unit]
+    per_order = inputs.per_order
     days = [d.day for d in result.trajectory]
     parts = [[getattr(d, part) * per_order for d in result.trajectory] for part in ("new", "referred", "repeat")]
     measure = unit or inputs.target_unit

@@ -34,6 +34,11 @@ class GrowthInputs(BaseModel):
     target_unit: TargetUnit = "volume"
     days: int | None = Field(default=None, ge=1, le=HORIZON, description="trajectory length (default: automatic)")
 
+    @property
+    def per_order(self) -> float:
+        """How much one order adds to the target measure."""
+        return {"volume": self.order_size, "orders": 1.0, "revenue": self.order_value}[self.target_unit]
+
     @model_validator(mode="after")
     def _target_possible(self) -> GrowthInputs:
         if self.target_unit == "revenue" and self.order_value == 0:
@@ -78,6 +83,11 @@ class GrowthResult(BaseModel):
     trajectory: list[GrowthDay]
     levers: list[LeverEffect] = Field(description="biggest effect first")
     difference: str = DIFFERENCE
+
+    @property
+    def gain_day(self) -> int:
+        """The day lever gains are measured on: the target day, or the last day shown when there is none."""
+        return self.target_day or len(self.trajectory)
 
     def top_levers(self) -> list[LeverEffect]:
         """The levers with the biggest effect (several when they tie)."""

@@ -121,7 +121,6 @@ def metrics_text(result: GrowthResult, language: Language, unit: str, assumed: l
 
 def strategy_text(result: GrowthResult, language: Language) -> str:
     """The strategy-step item: every lever ranked by what a 10% improvement does to the target day."""
-    reference = result.target_day or len(result.trajectory)
     parts = []
     for rank, effect in enumerate(result.levers, 1):
         day = (
@@ -129,7 +128,7 @@ def strategy_text(result: GrowthResult, language: Language) -> str:
             if effect.target_day is not None
             else _LEVER_NO_DAY[language]
         )
-        gain = _LEVER_GAIN[language].format(gain=f"+{percent(effect.gain)}", reference=reference)
+        gain = _LEVER_GAIN[language].format(gain=f"+{percent(effect.gain)}", reference=result.gain_day)
         parts.append(f"{rank}. {LEVER_NAMES[language][effect.lever]} ({day}, {gain})")
     tied = result.top_levers()
     first = _OR[language].join(LEVER_NAMES[language][e.lever] for e in tied) + (
@@ -139,11 +138,11 @@ def strategy_text(result: GrowthResult, language: Language) -> str:
     return lead + _SEPARATOR[language].join(parts) + _SEPARATOR[language] + _FIRST[language].format(lever=first)
 
 
-def growth_items(plan: Plan, context: ContextModel, result: GrowthResult) -> dict[str, PlanItem]:
+def growth_items(language: Language, context: ContextModel, result: GrowthResult) -> dict[str, PlanItem]:
     """The items the model adds, by stage."""
     return {
-        "metrics": PlanItem(text=metrics_text(result, plan.language, context.unit, context.assumed)),
-        "strategy": PlanItem(text=strategy_text(result, plan.language)),
+        "metrics": PlanItem(text=metrics_text(result, language, context.unit, context.assumed)),
+        "strategy": PlanItem(text=strategy_text(result, language)),
     }
 
 
@@ -156,7 +155,7 @@ def with_growth_model(plan: Plan) -> Plan:
     if context is None or not plan.answerable:
         return plan
     result = grow(context.inputs)
-    added = growth_items(plan, context, result)
+    added = growth_items(plan.language, context, result)
     steps: list[PlanStep] = []
     for step in plan.steps:
         items = step.items
