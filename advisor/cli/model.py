@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from advisor.cli.common import console, fail
+from advisor.extras import MissingExtraError
 from advisor.growth.model import DIFFERENCE, IMPROVEMENT, GrowthInputs, GrowthResult, TargetUnit, grow
-from advisor.growth.plot import PlotExtraMissing, write_plot
+from advisor.growth.plot import write_plot
 from advisor.services.growth_advice import LEVER_NAMES, number, percent
 
 model_app = typer.Typer(help="Metric models: compute the numbers a plan's metrics stage promises.")
@@ -104,7 +105,7 @@ def growth(
     if plot is not None:
         try:
             write_plot(result, plot, unit)
-        except (PlotExtraMissing, OSError) as exc:
+        except (MissingExtraError, OSError) as exc:
             raise fail(str(exc)) from exc
     if as_json:
         typer.echo(result.model_dump_json(indent=2))

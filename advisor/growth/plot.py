@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.growth.model import GrowthResult
-
-
-class PlotExtraMissing(RuntimeError):
-    """matplotlib is not installed."""
+from advisor.extras import MissingExtraError
+from advisor.growth.shapes import GrowthResult
 
 
 def write_plot(result: GrowthResult, path: Path, unit: str = "") -> None:
@@ -19,7 +16,7 @@ def write_plot(result: GrowthResult, path: Path, unit: str = "") -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise PlotExtraMissing("plots need matplotlib: pip install 'operations-advisor[plot]'") from exc
+        raise MissingExtraError("plotting (matplotlib)", "plot") from exc
     inputs = result.inputs
     per_order = inputs.per_order
     days = [d.day for d in result.trajectory]
