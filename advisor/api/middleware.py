@@ -19,16 +19,30 @@ async def _send_problem(send: Send, status: int, title: str, detail: str, path: 
     await send({"type": "http.response.body", "body": body.encode()})
 
 
-class BodyLimit:
+class _HttpMiddleware:
+    """ASGI middleware that handles HTTP requests and passes every other scope (lifespan, websocket) through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class BodyLimit(_HttpMiddleware):
     """Reads at most `limit` bytes of a request body; a larger body gets 413 and is never parsed."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+        super().__init__(app)
+        self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         too_large = f"the request body is larger than {self.limit} bytes"
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
@@ -61,16 +75,14 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-class RequestMetrics:
+class RequestMetrics(_HttpMiddleware):
     """Counts requests and their latency by method, route template and status."""
 
     def __init__(self, app: ASGIApp, telemetry: Telemetry) -> None:
-        self.app, self.telemetry = app, telemetry
+        super().__init__(app)
+        self.telemetry = telemetry
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
