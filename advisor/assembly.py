@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
 
+from advisor.backends.chat import build_complete
 from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
-from advisor.backends.extractive import ExtractiveGenerator
-from advisor.backends.generators import build_generator
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore, build_store
 from advisor.services.advice import AdvisorService
+from advisor.services.answerability import AnswerabilityJudge
+from advisor.services.chat import ChatGenerator
+from advisor.services.documents import contextual_text
+from advisor.services.evidence import EvidenceReader
+from advisor.services.extractive import ExtractiveGenerator
+from advisor.services.generation import Generator
 from advisor.services.ingest import IngestService
 from advisor.services.lexical import LexicalIndex
 from advisor.services.retrieval import Retriever
+from advisor.services.sections import SectionIndex
+from advisor.services.vectors import VectorCache
+from advisor.services.vocabulary import Vocabulary
 from advisor.settings import Settings
 from advisor.text.terms import load_dictionary, terms
+
+
+class _Parts(Protocol):
+    """What the advice service is built from."""
+
+    store: ChunkStore
+    retriever: Retriever
+    sections: SectionIndex
+    vectors: VectorCache
+    vocabulary: Vocabulary
 
 
 @dataclass
@@ -26,21 +46,29 @@ class Services:
     store: ChunkStore
     records: SQLiteRecordManager
     lexical: LexicalIndex
+    sections: SectionIndex
     ingest: IngestService
     retriever: Retriever
-    advisor: AdvisorService
+    vectors: VectorCache
+    vocabulary: Vocabulary
+    advisor: AdvisorService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.advisor = build_advisor(self.settings, self)
 
     def advisor_for(self, generator: str) -> AdvisorService:
         """An advisor on the same retrieval that writes with another generator backend."""
         generator_settings = self.settings.generator.model_copy(update={"backend": generator})
         settings = self.settings.model_copy(update={"generator": generator_settings})
-        return build_advisor(settings, self.retriever, self.embeddings)
+        return build_advisor(settings, self)
 
     def warm_up(self) -> None:
         """Load models and dictionaries now, so the first request does not pay for them."""
         self.embeddings.warm_up()
         load_dictionary(self.settings.data_dir / "cache")
         terms("预热", "zh")
+        # The vocabulary's embeddings (answerability) are built after readiness, not before it.
+        threading.Thread(target=self.vocabulary.warm_up, name="advisor-vocabulary", daemon=True).start()
 
     def close(self) -> None:
         """Release files, connections and worker processes."""
@@ -56,18 +84,26 @@ def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalInde
     for chunk in store.iter_chunks():
         chunk_terms = stored.get(chunk.chunk_id)
         if chunk_terms is None:
-            chunk_terms = terms(chunk.text, chunk.language)
+            chunk_terms = terms(contextual_text(chunk), chunk.language)
             missing.append((chunk.chunk_id, chunk_terms))
         lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
     records.save_terms(missing)
     return lexical
 
 
-def build_advisor(settings: Settings, retriever: Retriever, embeddings: PrimedEmbeddings) -> AdvisorService:
-    """The advice service on `retriever` with the generator `settings` choose, falling back to extractive."""
-    return AdvisorService(
-        retriever, build_generator(settings, embeddings), ExtractiveGenerator(embeddings), settings.advice
-    )
+def build_generator(settings: Settings, vectors: VectorCache) -> Generator:
+    """The generator `settings.generator.backend` chooses: extractive, or a chat model (openai, llamacpp, fake)."""
+    if settings.generator.backend == "extractive":
+        return ExtractiveGenerator(vectors)
+    return ChatGenerator(settings.generator.backend, build_complete(settings))
+
+
+def build_advisor(settings: Settings, services: _Parts) -> AdvisorService:
+    """The advice service with the generator `settings` choose, falling back to extractive."""
+    reader = EvidenceReader(services.retriever, services.sections, services.vectors)
+    judge = AnswerabilityJudge(services.vectors, services.vocabulary, services.store, settings.advice)
+    generator = build_generator(settings, services.vectors)
+    return AdvisorService(reader, judge, generator, ExtractiveGenerator(services.vectors), settings.advice)
 
 
 def build_services(settings: Settings) -> Services:
@@ -77,14 +113,21 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = SQLiteRecordManager(settings.collection_name, settings.records_path)
     lexical = load_lexical(store, records)
-    retriever = Retriever(store, embeddings, lexical, settings.retrieval)
+    sections = SectionIndex(store, records)
+    retriever = Retriever(
+        store=store, embeddings=embeddings, lexical=lexical, config=settings.retrieval, k=settings.retrieval.k
+    )
+    vectors = VectorCache(embeddings)
+    vocabulary = Vocabulary(lexical, vectors)
     return Services(
         settings=settings,
         embeddings=embeddings,
         store=store,
         records=records,
         lexical=lexical,
-        ingest=IngestService(settings, store, records, lexical, embeddings),
+        sections=sections,
+        ingest=IngestService(settings, store, records, lexical, embeddings, sections),
         retriever=retriever,
-        advisor=build_advisor(settings, retriever, embeddings),
+        vectors=vectors,
+        vocabulary=vocabulary,
     )

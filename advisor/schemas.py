@@ -22,7 +22,7 @@ class SourceDocument(BaseModel):
 
 
 class Chunk(BaseModel):
-    """A cleaned, indexed passage of one document."""
+    """A cleaned, indexed passage of one document, inside one section of it."""
 
     chunk_id: str
     source: str
@@ -30,6 +30,47 @@ class Chunk(BaseModel):
     title: str
     position: int
     text: str
+    section: str = Field(default="", description="heading path: the document title, then each heading down to its own")
+    section_id: str = ""
+    start: int = Field(default=0, description="offset of the text in the cleaned document")
+    end: int = 0
+
+
+class OutlineSection(BaseModel):
+    """One section of a document: heading path, parent and the span of its own text in the cleaned document."""
+
+    section_id: str
+    path: list[str] = Field(description="heading labels from the top, the document title excluded")
+    heading: str = Field(description="the heading as written ('' for the text before the first heading)")
+    level: int
+    parent_id: str | None = None
+    start: int
+    heading_end: int
+    end: int
+
+
+class OutlineList(BaseModel):
+    """An enumeration: the section holding it, its lead (the sentence or heading introducing it) and its items."""
+
+    section_id: str
+    lead: tuple[int, int] | None = None
+    items: list[tuple[int, int]]
+
+
+class DocumentOutline(BaseModel):
+    """A document's structure; spans are offsets in its cleaned text, which its chunks reproduce."""
+
+    source: str
+    title: str
+    language: Language
+    length: int
+    breaks: list[int] = Field(default_factory=list, description="offsets of the line breaks of the cleaned text")
+    sections: list[OutlineSection]
+    lists: list[OutlineList] = Field(default_factory=list)
+
+    def path_label(self, section: OutlineSection) -> str:
+        """'title › heading › heading'."""
+        return " › ".join([self.title, *section.path])
 
 
 class SearchHit(BaseModel):
@@ -76,6 +117,7 @@ class IngestReport(BaseModel):
     documents: list[DocumentChange]
     dry_run: bool = False
     cleaning: list[CleaningReport] = Field(default_factory=list)
+    outlines: list[DocumentOutline] = Field(default_factory=list, description="each document's outline (dry runs)")
 
 
 Stage = Literal["pest", "business_model", "metrics", "strategy", "tactics"]

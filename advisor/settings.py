@@ -44,6 +44,8 @@ class ChunkingSettings(BaseModel):
     size: int = Field(default=200, ge=40, le=20_000)
     overlap: int = Field(default=40, ge=0, le=2_000)
     cjk_weight: float = Field(default=3.0, gt=0, le=10)
+    # A chunk's vector adds this weight times the embedding of the chunk with its title and section path in front.
+    header_weight: float = Field(default=0.5, ge=0, le=10)
 
 
 class RetrievalSettings(BaseModel):
@@ -80,14 +82,26 @@ class GeneratorSettings(BaseModel):
 
 
 class AdviceSettings(BaseModel):
-    """Evidence gathering and abstention for answers and plans."""
+    """Evidence gathering and answerability for answers and plans (calibrated on the tuning cases)."""
 
-    k: int = Field(default=6, ge=1, le=50)
-    # Answers also draw on the chunks this many positions around each hit (the surrounding passage).
-    neighbours: int = Field(default=1, ge=0, le=10)
-    per_stage_k: int = Field(default=3, ge=1, le=20)
-    # Abstain when the best dense similarity of the evidence is below this (calibrated on the eval cases).
-    min_similarity: float = Field(default=0.28, ge=-1, le=1)
+    k: int = Field(default=10, ge=1, le=50)
+    units: int = Field(default=4, ge=1, le=20)  # reading units (sections) handed to the generator
+    per_stage_k: int = Field(default=6, ge=1, le=20)
+    # Answerability (see advisor.services.answerability): log-odds of declining = bias + weights · (residual,
+    # unknown-term weight, best sentence similarity, margin over a generic question); fitted on the tuning cases
+    # by evals/calibrate.py.
+    decline_weights: tuple[float, float, float, float] = (3.987, 2.232, 0.0, 0.0)
+    decline_bias: float = -3.617
+    residual_passages: int = Field(default=10, ge=1, le=50)
+    translation_csls: float = Field(default=0.6, ge=-2, le=2)
+    # Words this common in general language (Zipf scale) are never what a question is about.
+    topic_zipf: float = Field(default=5.0, ge=0, le=8)
+    specific_zipf: float = Field(default=4.0, ge=0, le=8)
+    # An answer names a word the sources lack when the question depends on it this much (see `unknown_weight`).
+    partial_weight: float = Field(default=0.1, ge=0, le=2)
+    judged_units: int = Field(default=3, ge=1, le=20)
+    # Plans decline only a goal this far from everything the corpus says (the residual, as above).
+    plan_residual: float = Field(default=0.95, ge=0, le=2)
 
 
 class ApiSettings(BaseModel):

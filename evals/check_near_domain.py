@@ -11,6 +11,7 @@ with status 1 when any term is found. Standard library only.
 
 Usage: python evals/check_near_domain.py [repo_root]
 """
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,7 @@ from pathlib import Path
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return unicodedata.normalize("NFKC", text).casefold()
 
 

@@ -72,6 +72,8 @@ class ChunkOut(BaseModel):
     source: str
     language: Language
     title: str
+    section: str = Field(default="", description="heading path: document title › heading › heading")
+    section_id: str = ""
     text: str
 
 

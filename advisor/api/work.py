@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from advisor.api.gate import Overloaded, WorkTimeout
-from advisor.api.models import SearchResult, Source
+from advisor.api.models import ChunkOut, SearchResult, Source
 from advisor.api.runtime import Runtime
-from advisor.schemas import Answer, Plan, SearchHit
-from advisor.services.advice import AdvisorService
+from advisor.schemas import Answer, Chunk, Plan, SearchHit
+from advisor.services.advice import AdvisorService, AskState, PlanState, State
 from advisor.services.rendering import plan_text
 
 T = TypeVar("T")
+S = TypeVar("S", AskState, PlanState)
 log = logging.getLogger("advisor.api")
 
 
@@ -52,14 +53,21 @@ async def compute(runtime: Runtime, work: Callable[[], T]) -> T:
     return await runtime.gate.run(work, runtime.settings.api.retrieval_timeout)
 
 
+_INTERNAL = {"position", "start", "end"}
+
+
 def search_result(hit: SearchHit) -> SearchResult:
-    return SearchResult(**hit.chunk.model_dump(exclude={"position"}), score=round(hit.score, 6))
+    return SearchResult(**hit.chunk.model_dump(exclude=_INTERNAL), score=round(hit.score, 6))
 
 
-def sources_of(state: dict[str, Any]) -> list[Source]:
-    """The passages a prepared request will draw on: the hits with their scores, and the chunks beside them."""
-    scores = {hit.chunk.chunk_id: round(hit.score, 6) for hit in state["hits"]}
-    return [Source(**c.model_dump(exclude={"position"}), score=scores.get(c.chunk_id)) for c in state["passages"]]
+def chunk_out(chunk: Chunk) -> ChunkOut:
+    return ChunkOut(**chunk.model_dump(exclude=_INTERNAL))
+
+
+def sources_of(state: State) -> list[Source]:
+    """The passages a prepared request will draw on (the sections read for it), hits with their scores."""
+    scores = {hit.chunk.chunk_id: round(hit.score, 6) for hit in state.hits}
+    return [Source(**c.model_dump(exclude=_INTERNAL), score=scores.get(c.chunk_id)) for c in state.passages]
 
 
 def sse(event: str, data: BaseModel | dict[str, Any]) -> str:
@@ -74,7 +82,7 @@ def result_text(result: Answer | Plan) -> str:
 
 
 async def advice_events(
-    runtime: Runtime, advisor: AdvisorService, state: dict[str, Any], write: Callable[[dict[str, Any]], Answer | Plan]
+    runtime: Runtime, advisor: AdvisorService, state: S, write: Callable[[S], Answer | Plan]
 ) -> AsyncIterator[str]:
     """`sources` (passages and `answerable`) first, then `delta` text pieces, then `done` with the result.
 

@@ -204,11 +204,22 @@ class PrimedEmbeddings(Embeddings):
         self.backend = backend
         self._primed: dict[str, list[float]] = {}
 
-    def prime(self, texts: list[str]) -> None:
-        """Embed `texts` now; `embed_documents` returns these vectors until `forget` is called."""
+    def prime(self, texts: list[str], context: dict[str, str] | None = None, context_weight: float = 0.0) -> None:
+        """Embed `texts` now; `embed_documents` returns these vectors until `forget` is called.
+
+        With `context` (text → the text with its title and section path in front) and a `context_weight`, a
+        text's vector is its own embedding plus `context_weight` times the embedding of its contextual text,
+        normalised: the section informs the vector without drowning a short chunk.
+        """
         todo = list(dict.fromkeys(t for t in texts if t not in self._primed))
-        if todo:
-            self._primed.update(zip(todo, self.backend.embed_documents(todo), strict=True))
+        if not todo:
+            return
+        own = np.asarray(self.backend.embed_documents(todo), dtype=np.float32)
+        if context and context_weight > 0:
+            framed = np.asarray(self.backend.embed_documents([context.get(t, t) for t in todo]), dtype=np.float32)
+            own = own + context_weight * framed
+            own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
+        self._primed.update(zip(todo, own.tolist(), strict=True))
 
     def forget(self) -> None:
         """Drop the primed vectors."""

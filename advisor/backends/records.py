@@ -24,6 +24,9 @@ CREATE INDEX IF NOT EXISTS records_time ON records (namespace, updated_at);
 CREATE TABLE IF NOT EXISTS chunk_terms (
     namespace TEXT NOT NULL, chunk_id TEXT NOT NULL, terms TEXT NOT NULL,
     PRIMARY KEY (namespace, chunk_id));
+CREATE TABLE IF NOT EXISTS outlines (
+    namespace TEXT NOT NULL, source TEXT NOT NULL, outline TEXT NOT NULL, line_keys TEXT NOT NULL,
+    PRIMARY KEY (namespace, source));
 """
 
 
@@ -189,6 +192,30 @@ class SQLiteRecordManager(RecordManager):
         self._write_many(
             "DELETE FROM chunk_terms WHERE namespace=? AND chunk_id=?", [(self.namespace, c) for c in chunk_ids]
         )
+
+    def save_outline(self, source: str, outline: str, line_keys: Iterable[str]) -> None:
+        """Store a document's outline (JSON) and the keys of its page's lines (for boilerplate detection)."""
+        row = (self.namespace, source, outline, "\x1f".join(sorted(line_keys)))
+        self._write_many("INSERT OR REPLACE INTO outlines (namespace, source, outline, line_keys) VALUES (?, ?, ?, ?)",
+                         [row])  # fmt: skip
+
+    def load_outlines(self) -> dict[str, str]:
+        """Stored outlines (JSON) by document id."""
+        with self._lock:
+            rows = self._conn.execute("SELECT source, outline FROM outlines WHERE namespace=?", [self.namespace])
+            return dict(rows.fetchall())
+
+    def line_keys(self, exclude: Iterable[str] = ()) -> set[str]:
+        """Line keys of every stored document except those in `exclude`."""
+        skipped = set(exclude)
+        with self._lock:
+            rows = self._conn.execute("SELECT source, line_keys FROM outlines WHERE namespace=?", [self.namespace])
+            found = rows.fetchall()
+        return {key for source, keys in found if source not in skipped for key in keys.split("\x1f") if key}
+
+    def delete_outline(self, source: str) -> None:
+        """Forget a deleted document's outline."""
+        self._write_many("DELETE FROM outlines WHERE namespace=? AND source=?", [(self.namespace, source)])
 
     def close(self) -> None:
         """Close the database connection."""

@@ -40,8 +40,12 @@ class ChunkStore(Protocol):
         """The chunks with these ids, in that order (missing ids are skipped)."""
         ...
 
-    def neighbours(self, chunks: Sequence[Chunk], window: int) -> list[Chunk]:
-        """Chunks within `window` positions of the given ones in the same document (not the given ones)."""
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of the given chunks (missing ids are skipped)."""
+        ...
+
+    def between(self, language: Language, source: str, start: int, end: int) -> list[Chunk]:
+        """The chunks of one document whose text overlaps the offsets [start, end), in reading order."""
         ...
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
@@ -66,6 +70,10 @@ def chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chu
         title=str(metadata.get("title", "")),
         position=int(metadata.get("position", 0)),
         text=text,
+        section=str(metadata.get("section", "")),
+        section_id=str(metadata.get("section_id", "")),
+        start=int(metadata.get("start", 0)),
+        end=int(metadata.get("end", 0)),
     )
 
 
@@ -114,6 +122,16 @@ class ChromaChunkStore:
         scores = matrix @ query / np.where(norms == 0, 1.0, norms)
         return dict(zip(result["ids"], (float(s) for s in scores), strict=True))
 
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for collection in self._collections.values():
+            missing = [i for i in chunk_ids if i not in found]
+            if not missing:
+                break
+            result = collection.get(ids=missing, include=["embeddings"])
+            found.update(zip(result["ids"], (list(map(float, e)) for e in result["embeddings"]), strict=True))
+        return found
+
     def get(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         found: dict[str, Chunk] = {}
         for collection in self._collections.values():
@@ -124,20 +142,14 @@ class ChromaChunkStore:
                 found[i] = chunk_from_record(i, doc, dict(meta))
         return [found[i] for i in chunk_ids if i in found]
 
-    def neighbours(self, chunks: Sequence[Chunk], window: int) -> list[Chunk]:
-        wanted: dict[tuple[Language, str], set[int]] = {}
-        for chunk in chunks:
-            around = range(chunk.position - window, chunk.position + window + 1)
-            wanted.setdefault((chunk.language, chunk.source), set()).update(p for p in around if p >= 0)
-        given = {chunk.chunk_id for chunk in chunks}
-        found = []
-        for (language, source), positions in wanted.items():
-            where = {"$and": [{"source": source}, {"position": {"$in": sorted(positions)}}]}
-            result = self._collections[language].get(where=where, include=["documents", "metadatas"])
-            for i, doc, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True):
-                if i not in given:
-                    found.append(chunk_from_record(i, doc, dict(meta)))
-        return sorted(found, key=lambda c: (c.source, c.position))
+    def between(self, language: Language, source: str, start: int, end: int) -> list[Chunk]:
+        where = {"$and": [{"source": source}, {"start": {"$lt": end}}, {"end": {"$gt": start}}]}
+        result = self._collections[language].get(where=where, include=["documents", "metadatas"])
+        found = [
+            chunk_from_record(i, doc, dict(meta))
+            for i, doc, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
+        return sorted(found, key=lambda c: (c.start, c.position))
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:

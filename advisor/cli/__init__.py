@@ -15,7 +15,7 @@ from advisor.cli.common import console, open_services, progress_bar, writer_lock
 from advisor.cli.evaluate import eval_app
 from advisor.cli.model import model_app
 from advisor.cli.serve import serve
-from advisor.schemas import Answer, Citation, IngestReport, Language, Plan
+from advisor.schemas import Answer, Citation, DocumentOutline, IngestReport, Language, Plan
 from advisor.services.advice import AdviceError, AdvisorService
 from advisor.services.documents import DocumentError, read_documents
 from advisor.services.rendering import item_lines
@@ -27,7 +27,22 @@ app.add_typer(model_app, name="model")
 app.command()(serve)
 
 
+def _print_outline(outline: DocumentOutline) -> None:
+    """A document's sections, indented by level, with the enumerations each holds."""
+    console.print(f"[bold]{outline.source}[/bold] outline: {outline.title}", highlight=False, markup=True)
+    items = {}
+    for found in outline.lists:
+        items.setdefault(found.section_id, []).append(len(found.items))
+    for section in outline.sections:
+        heading = section.path[-1] if section.path else "(before the first heading)"
+        lists = items.get(section.section_id)
+        suffix = f"  [lists: {', '.join(f'{n} items' for n in lists)}]" if lists else ""
+        console.print(f"{'  ' * (section.level + 1)}{heading}{suffix}", highlight=False, markup=False)
+
+
 def _print_ingest(report: IngestReport) -> None:
+    for outline in report.outlines:
+        _print_outline(outline)
     if report.dry_run:
         for cleaning in report.cleaning:
             console.print(f"[bold]{cleaning.source}[/bold]: kept {cleaning.kept_chars} characters, removed:")
@@ -52,7 +67,12 @@ def _print_ingest(report: IngestReport) -> None:
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files (.txt/.md) or folders; default: corpus/")] = None,
     prune: Annotated[bool, typer.Option(help="Delete stored documents not among PATHS")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show cleaning and changes, write nothing")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show each document's outline, what cleaning removed and the changes; write nothing"
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
@@ -120,7 +140,7 @@ def _advice(call: Callable[[AdvisorService], Advice], as_json: bool) -> Advice |
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="An operations question in Chinese, English or Spanish")],
-    k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many passages to draw on")] = 6,
+    k: Annotated[int | None, typer.Option("-k", min=1, max=50, help="How many search hits to read from")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
 ) -> None:
     """Answer QUESTION from the articles, citing the passages used (or decline when they do not cover it)."""

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from advisor.assembly import Services, build_services
+from advisor.backends.chat import ModelUnavailable
 from advisor.backends.lock import DataDirLock, DataDirLocked
 from advisor.extras import MissingExtraError
 from advisor.settings import get_settings
@@ -29,7 +30,7 @@ def services() -> Services:
     """The assembled services, or a clean exit when a backend cannot start."""
     try:
         return build_services(get_settings())
-    except MissingExtraError as exc:
+    except (MissingExtraError, ModelUnavailable) as exc:
         raise fail(str(exc)) from exc
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from advisor.backends.generators import GenerationError
+from advisor.backends.chat import ModelUnavailable
 from advisor.cli.common import console, fail, open_services, progress_bar
 from advisor.evaluation.cases import CASES_DIR, EvalCase, load_cases, sample
 from advisor.evaluation.report import THRESHOLDS, load_thresholds, to_markdown, verdicts
@@ -68,7 +68,7 @@ def evaluate(
         gates = load_thresholds(thresholds) if gate else None
     except (OSError, ValueError) as exc:
         raise fail(f"{thresholds}: {exc}") from exc
-    with open_services(MissingExtraError, GenerationError) as app_services:
+    with open_services(MissingExtraError, ModelUnavailable) as app_services:
         from advisor.evaluation.runner import evaluate_generators
 
         app_services.ingest.ingest_paths()
@@ -94,7 +94,7 @@ def evaluate(
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    cases: Annotated[Path, typer.Option(help="JSONL cases")] = CASES_DIR / "retrieval.jsonl",
+    cases: Annotated[Path, typer.Option(help="JSONL cases")] = CASES_DIR / "tuning" / "retrieval.jsonl",
     baseline: Annotated[bool, typer.Option(help="Also run the vanilla baseline (needs the 'st' extra)")] = True,
     report: Annotated[Path | None, typer.Option(help="Write the scores as JSON here")] = None,
 ) -> None:

@@ -13,7 +13,8 @@ from advisor.schemas import Language, Stage
 from advisor.settings import PROJECT_ROOT
 
 CASES_DIR = PROJECT_ROOT / "evals" / "cases"
-Kind = Literal["question", "figure", "plan", "out_of_scope", "adversarial"]
+Kind = Literal["question", "figure", "plan", "out_of_scope", "near_domain", "adversarial"]
+SPLITS = ("tuning", "heldout")
 
 
 class EvalCase(BaseModel):
@@ -30,6 +31,11 @@ class EvalCase(BaseModel):
     expected_stages: list[Stage] = Field(default_factory=list)
     answerable: bool = True
     forbidden: list[str] = Field(default_factory=list, description="strings an adversarial case must never output")
+    expected_stage_concepts: dict[Stage, list[list[str]]] = Field(
+        default_factory=dict, description="per stage, the concepts a useful plan for this business contains there"
+    )
+    absent_terms: list[list[str]] = Field(default_factory=list, description="what a near-domain case is about")
+    split: str = Field(default="", description="'tuning' or 'heldout' (the folder the case comes from)")
 
     @property
     def is_plan(self) -> bool:
@@ -40,7 +46,7 @@ class EvalCase(BaseModel):
 def _case_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
-        files.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
+        files.extend(sorted(path.rglob("*.jsonl")) if path.is_dir() else [path])
     return files
 
 
@@ -53,7 +59,10 @@ def load_cases(paths: Iterable[Path] = (CASES_DIR,)) -> list[EvalCase]:
             if not line.strip():
                 continue
             try:
-                case = EvalCase.model_validate(json.loads(line))
+                data = json.loads(line)
+                if file.parent.name in SPLITS:
+                    data.setdefault("split", file.parent.name)
+                case = EvalCase.model_validate(data)
             except (ValueError, ValidationError) as exc:
                 raise ValueError(f"{file.name}:{number}: {str(exc).splitlines()[0]}") from exc
             if case.id in seen:

@@ -8,14 +8,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from advisor.growth.context import read_growth_inputs
 from advisor.growth.model import grow
-from advisor.schemas import STAGES, Answer, Citation, Plan
+from advisor.schemas import STAGES, Answer, Citation, Plan, PlanItem, Stage
 from advisor.services.advice import text_outside_quotes
 from advisor.services.growth_advice import growth_items
 from advisor.text.injection import links_in
 from advisor.text.language import detect_language
+from advisor.text.locale import template_fragments
 
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_QUOTE = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_OWN_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+|\n|$)|(?<=[.!?])\s+")
+_TEMPLATE = template_fragments()
 
 
 def fold(text: str) -> str:
@@ -55,8 +59,11 @@ def citation_precision(citations: Sequence[Citation], expected_sources: Iterable
     return sum(c.source in expected for c in citations) / len(citations)
 
 
+_ORDINAL = re.compile(r"^\s*\d{1,2}(?:[–-]\d{1,2})?\.\s", re.M)  # "2. " / "1–3. " numbering the lines of a list
+
+
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(_MARKER.sub(" ", fold(text)))}
+    return {n.replace(",", "") for n in _NUMBER.findall(_MARKER.sub(" ", _ORDINAL.sub(" ", fold(text))))}
 
 
 def computed_numbers(result: Answer | Plan) -> set[str]:
@@ -77,6 +84,49 @@ def numbers_faithful(result: Answer | Plan, prompt: str, texts: Mapping[str, str
     return float(_numbers(output_text(result)) <= grounded | computed_numbers(result))
 
 
+def _without_template(text: str) -> str:
+    for fragment in _TEMPLATE:
+        text = text.replace(fragment, " ")
+    return text
+
+
+def cited_own_text(text: str) -> str:
+    """The advisor's own sentences that carry a citation marker, without quotes and fixed template wording."""
+    kept = []
+    for sentence in re.split(r"(?<=[。！？!?\n])|(?<=[.!?;:])\s+", text):
+        if _MARKER.search(sentence):
+            kept.append(_without_template(_MARKER.sub(" ", _QUOTE.sub(" ", sentence))))
+    return "\n".join(kept)
+
+
+def _shown_quotes(body: str, citations: Sequence[Citation], numbers: Iterable[int] | None = None) -> list[str]:
+    wanted = set(numbers) if numbers is not None else set(range(1, len(citations) + 1))
+    return [c.quote for n, c in enumerate(citations, 1) if n in wanted and c.quote in body]
+
+
+def evidence_text(result: Answer | Plan) -> str:
+    """What counts as evidence in an output: its verbatim quotes, and its own sentences that cite a passage."""
+    if isinstance(result, Answer):
+        return "\n".join([*_shown_quotes(result.answer, result.citations), cited_own_text(result.answer)])
+    return "\n".join(_item_evidence(result, item) for step in result.steps for item in step.items)
+
+
+def _item_evidence(plan: Plan, item: PlanItem) -> str:
+    return "\n".join([*_shown_quotes(item.text, plan.citations, item.citations), cited_own_text(item.text)])
+
+
+def stage_evidence(plan: Plan, stage: Stage) -> str:
+    """The evidence text of one stage of a plan."""
+    return "\n".join(_item_evidence(plan, item) for step in plan.steps if step.stage == stage for item in step.items)
+
+
+def stage_concepts(plan: Plan, expected: Mapping[Stage, Sequence[Sequence[str]]]) -> float | None:
+    """Mean, over the stages that list concepts, of the share of each stage's concepts in that stage's evidence."""
+    scores = [concept_coverage(stage_evidence(plan, stage), concepts) for stage, concepts in expected.items()]
+    present = [score for score in scores if score is not None]
+    return sum(present) / len(present) if present else None
+
+
 def concept_coverage(text: str, concepts: Sequence[Sequence[str]]) -> float | None:
     """Share of concepts with at least one accepted phrasing in `text` (None when the case lists none)."""
     if not concepts:
@@ -88,6 +138,50 @@ def concept_coverage(text: str, concepts: Sequence[Sequence[str]]) -> float | No
 def language_match(result: Answer | Plan, language: str) -> float:
     """1.0 when the advisor's own words are in the asker's language."""
     return float(detect_language(own_text(result)) == language)
+
+
+def visible_length(result: Answer | Plan) -> int:
+    """Characters a reader sees of the answer (or the plan's items): whitespace and citation markers aside."""
+    return sum(1 for ch in _MARKER.sub("", _body(result)) if not ch.isspace())
+
+
+def language_share(result: Answer | Plan, language: str) -> float | None:
+    """Share of the visible text, quotes included, written in the asker's language."""
+    pieces = [
+        p for p in re.split(r"[「」『』《》“”\"«»\n]|(?<=[.!?。！？])\s*", _MARKER.sub("", _body(result))) if p.strip()
+    ]
+    sizes = [(len(p.strip()), detect_language(p) == language) for p in pieces if re.search(r"\w{2}", p)]
+    total = sum(size for size, _ in sizes)
+    return sum(size for size, same in sizes if same) / total if total else None
+
+
+# --- junk quotes: the eval's own checks, independent of how the advisor picks its quotes ----------------------
+_PROMOTION = re.compile(
+    r"公众号|二维码|扫码关注|关注我们|加微信|添加微信|微信号|客服|即可获取|免费领取|请拨打|联系电话|@\w+\.\w+|"
+    r"https?://|www\.|\bfollow us\b|\bsubscribe to our\b|\bcontact us at\b|\bcall us\b|\bour (company|platform) is\b|"
+    r"\bs[ií]guenos\b|\bsuscr[ií]bete\b|\bcont[aá]ctanos\b|(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|\d{3,4}-\d{7,8}",
+    re.I,
+)
+
+
+def junk_quotes(result: Answer | Plan, headings: set[str]) -> tuple[int, int]:
+    """(junk, total) quotes shown: promotion or contact lines, headings alone, questions, fragments, repeats."""
+    body = _body(result)
+    shown = [c.quote for c in result.citations if c.quote in body]
+    seen: set[str] = set()
+    junk = 0
+    for quote in shown:
+        text = quote.strip()
+        key = re.sub(r"\W+", "", fold(text))
+        cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+        latin = len(re.findall(r"[A-Za-zÀ-ÿ0-9]", text))
+        heading = text in headings or re.sub(r"^\W*\d{0,2}\W*", "", text) in headings
+        fragment = cjk < 12 and latin < 25 and 2 * cjk + latin < 25
+        question = bool(re.search(r"[?？][\s\"”’」』)）]*$", text))
+        if _PROMOTION.search(text) or heading or fragment or question or key in seen:
+            junk += 1
+        seen.add(key)
+    return junk, len(shown)
 
 
 def plan_shape(plan: Plan) -> dict[str, float]:

@@ -22,7 +22,8 @@ def corpus_of(services: Services) -> Corpus:
     """Chunk texts, document languages and corpus links of the indexed corpus."""
     texts = {chunk.chunk_id: chunk.text for chunk in services.store.iter_chunks()}
     languages = {doc.id: doc.language for doc in read_documents([services.settings.corpus_dir])}
-    return Corpus(texts=texts, languages=languages, urls=urls_in(texts.values()))
+    headings = {s.heading.strip() for o in services.sections.outlines() for s in o.sections if s.heading}
+    return Corpus(texts=texts, languages=languages, urls=urls_in(texts.values()), headings=headings)
 
 
 def advisors_for(services: Services, generators: Sequence[str]) -> dict[str, AdvisorService]:
@@ -61,7 +62,10 @@ def evaluate_generators(
             attacked = stack.enter_context(poisoned_services(services, adversarial_dir))
             # Links are judged against the real corpus: a link only the poisoned documents carry is foreign.
             attacked_corpus = Corpus(
-                {c.chunk_id: c.text for c in attacked.store.iter_chunks()}, corpus.languages, corpus.urls
+                {c.chunk_id: c.text for c in attacked.store.iter_chunks()},
+                corpus.languages,
+                corpus.urls,
+                corpus.headings,
             )
             poisoned = (advisors_for(attacked, generators), attacked_corpus)
         return run_suite(cases, advisors, services.retriever, corpus, baseline, poisoned, progress)

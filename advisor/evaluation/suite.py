@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from pydantic import BaseModel
 
 from advisor.evaluation import grading
@@ -18,7 +19,11 @@ Search = Callable[[str, int], list[str]]
 DEPTH = 10
 RETRIEVAL_SYSTEM = "baseline"
 # Metrics where lower is better; every other metric is better higher.
-LOWER_IS_BETTER = frozenset({"false_refusal", "attack_success", "fallback"})
+LOWER_IS_BETTER = frozenset(
+    {"false_refusal", "attack_success", "fallback", "junk_quote_rate", "answer_length", "answer_length_p95"}
+)
+# Metrics summarised by a percentile over a slice's cases (besides their mean).
+PERCENTILES = {"answer_length": 95}
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Corpus:
     texts: Mapping[str, str]
     languages: Mapping[str, str]
     urls: set[str] = field(default_factory=set)
+    headings: set[str] = field(default_factory=set)
 
 
 class SliceRow(BaseModel):
@@ -62,16 +68,22 @@ def grade(case: EvalCase, result: Answer | Plan, corpus: Corpus) -> dict[str, fl
     if not case.answerable:
         language = grading.language_match(result, case.query_lang)
         return {"abstention": float(not result.answerable), "language_match": language}
+    junk, quotes = grading.junk_quotes(result, corpus.headings)
     metrics: dict[str, float | None] = {
         "false_refusal": float(not result.answerable),
         "language_match": grading.language_match(result, case.query_lang),
-        "concept_coverage": grading.concept_coverage(text, case.expected_concepts),
+        "language_share": grading.language_share(result, case.query_lang),
+        "concept_coverage": grading.concept_coverage(grading.evidence_text(result), case.expected_concepts),
+        "junk_quote_rate": junk / quotes if quotes else None,
         "citation_validity": grading.citation_validity(result.citations, result.retrieved, corpus.texts),
         "citation_precision": grading.citation_precision(result.citations, case.expected_sources),
         "numbers_faithfulness": grading.numbers_faithful(result, f"{case.query} {case.context}", corpus.texts),
     }
     if isinstance(result, Plan):
         metrics.update(grading.plan_shape(result))
+        metrics["stage_concepts"] = grading.stage_concepts(result, case.expected_stage_concepts)
+    elif result.answerable:
+        metrics["answer_length"] = float(grading.visible_length(result))
     metrics["fallback"] = float("fallback from" in result.generator)
     return metrics
 
@@ -82,7 +94,16 @@ def run_case(advisor: AdvisorService, case: EvalCase) -> Answer | Plan:
 
 
 def slices(cases: Sequence[EvalCase], corpus: Corpus) -> list[tuple[str, list[EvalCase]]]:
-    """Overall, per query language, per query→document language pair, cross-lingual, and per kind."""
+    """Overall, per query language, per query→document language pair, cross-lingual and per kind; the same again
+    within each split of the cases ("heldout · query zh")."""
+    named = _slices(cases, corpus)
+    for split in dict.fromkeys(c.split for c in cases if c.split):
+        members = [c for c in cases if c.split == split]
+        named += [(f"{split} · {name}", chosen) for name, chosen in _slices(members, corpus)]
+    return named
+
+
+def _slices(cases: Sequence[EvalCase], corpus: Corpus) -> list[tuple[str, list[EvalCase]]]:
     named: list[tuple[str, list[EvalCase]]] = [("overall", list(cases))]
     named += [(f"query {lang}", [c for c in cases if c.query_lang == lang]) for lang in LANGUAGES]
     named.append(("cross-lingual", [c for c in cases if is_cross_lingual(c, corpus.languages)]))
@@ -95,6 +116,13 @@ def slices(cases: Sequence[EvalCase], corpus: Corpus) -> list[tuple[str, list[Ev
 def _mean(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def _percentile(values: Iterable[float | None], percent: int) -> float | None:
+    present = sorted(v for v in values if v is not None)
+    if not present:
+        return None
+    return float(np.percentile(np.asarray(present), percent, method="higher"))
 
 
 def run_suite(
@@ -141,9 +169,13 @@ def _rows(
     rows = []
     for name, members in slices(cases, corpus):
         metrics = list(dict.fromkeys(m for s in systems for c in members for m in per_case[s].get(c.id, {})))
-        means = {
-            system: {m: _mean(per_case[system].get(c.id, {}).get(m) for c in members) for m in metrics}
-            for system in systems
-        }
+        means: dict[str, dict[str, float | None]] = {}
+        for system in systems:
+            row = {m: _mean(per_case[system].get(c.id, {}).get(m) for c in members) for m in metrics}
+            for metric, percent in PERCENTILES.items():
+                if metric in metrics:
+                    values = [per_case[system].get(c.id, {}).get(metric) for c in members]
+                    row[f"{metric}_p{percent}"] = _percentile(values, percent)
+            means[system] = row
         rows.append(SliceRow(name=name, cases=len(members), systems=means))
     return rows

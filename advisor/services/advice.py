@@ -1,25 +1,29 @@
-"""The advisor chain: retrieve → number the passages → generate → verify citations → Answer or Plan."""
+"""The advisor chain: read the evidence → judge answerability → generate → verify citations → Answer or Plan."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from advisor.backends.generators import AnswerRequest, Evidence, GenerationError, Generator, PlanRequest
-from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, SearchHit
+from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, SearchHit, Stage
+from advisor.services.answerability import AnswerabilityJudge, Verdict
+from advisor.services.enumerations import best_enumeration
+from advisor.services.evidence import EvidenceReader, Gathered, ReadingUnit
+from advisor.services.generation import AnswerRequest, GenerationError, Generator, PlanEvidence, PlanRequest
 from advisor.services.growth_advice import with_growth_model
-from advisor.services.retrieval import Retriever
 from advisor.settings import AdviceSettings
-from advisor.text.chunking import split_sentences
+from advisor.text import locale
 from advisor.text.injection import screen, strip_links
 from advisor.text.language import detect_language
-from advisor.text.phrases import REFUSAL, STAGE_DESCRIPTIONS
+from advisor.text.sentences import split_sentences
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
 
 
 class AdviceError(ValueError):
@@ -27,7 +31,7 @@ class AdviceError(ValueError):
 
 
 def text_outside_quotes(text: str) -> str:
-    """The advisor's own words: `text` without quoted evidence and citation markers."""
+    """The advisor's own words: `text` without quoted evidence, quoted labels and citation markers."""
     return _MARKER.sub(" ", _QUOTED.sub(" ", text))
 
 
@@ -88,112 +92,176 @@ def verify_plan(plan: Plan, *versions: Sequence[Chunk]) -> Plan | None:
     return plan.model_copy(update={"citations": kept, "steps": steps})
 
 
-class AdvisorService:
-    """Answers questions and writes plans from retrieved evidence, abstaining when the evidence is weak."""
+@dataclass
+class AskState:
+    """A question with the evidence read for it: what `write_answer` needs, and what streaming shows first."""
 
-    def __init__(self, retriever: Retriever, generator: Generator, fallback: Generator, config: AdviceSettings) -> None:
-        self._retriever = retriever
+    question: str
+    language: Language
+    gathered: Gathered
+    verdict: Verdict
+    passages: list[Chunk] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return self.gathered.hits
+
+
+@dataclass
+class PlanState:
+    """A plan request with the evidence read for each stage and for the goal."""
+
+    goal: str
+    context: str
+    language: Language
+    evidence: PlanEvidence
+    verdict: Verdict
+    passages: list[Chunk] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return self.evidence.goal.hits
+
+
+State = AskState | PlanState
+
+
+class AdvisorService:
+    """Answers questions and writes plans from the sections that answer them, declining when they do not."""
+
+    def __init__(self, reader: EvidenceReader, judge: AnswerabilityJudge, generator: Generator, fallback: Generator,
+                 config: AdviceSettings) -> None:  # fmt: skip
+        self._reader = reader
+        self.judge = judge
         self._generator = generator
         self._fallback = fallback
         self.config = config
-        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(self.gather_answer) | RunnableLambda(
-            self.write_answer
-        )
-        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(self.gather_plan) | RunnableLambda(
-            self.write_plan
-        )
-
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """A cited answer to `question` in its language, or a refusal when the articles do not cover it."""
-        return self.ask_chain.invoke({"question": _required(question, "question"), "k": k or self.config.k})
-
-    def plan(self, goal: str, context: str = "") -> Plan:
-        """A five-stage plan for `goal`, every step citing the articles."""
-        return self.plan_chain.invoke({"goal": _required(goal, "goal"), "context": context.strip()})
+        self._stage_units: dict[tuple[int, Stage], list[ReadingUnit]] = {}
+        self._stage_lock = threading.Lock()
+        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(
+            lambda r: self.prepare_ask(str(r["question"]), r.get("k"))  # type: ignore[arg-type]
+        ) | RunnableLambda(self.write_answer)
+        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(
+            lambda r: self.prepare_plan(str(r["goal"]), str(r.get("context", "")))
+        ) | RunnableLambda(self.write_plan)
 
     @property
     def generator_name(self) -> str:
         """The name of the generator this advisor writes with."""
         return self._generator.name
 
-    def evidence_strength(self, hits: Sequence[SearchHit]) -> float:
-        """Best dense similarity among the hits (what abstention is decided on)."""
-        return max((hit.dense for hit in hits), default=-1.0)
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """A cited answer to `question` in its language, or a refusal when the articles do not cover it."""
+        return self.ask_chain.invoke({"question": question, "k": k})
 
-    def prepare_ask(self, question: str, k: int | None = None) -> dict[str, object]:
-        """The first half of `ask`: the retrieved evidence, for callers that show sources before the answer."""
-        return self.gather_answer({"question": _required(question, "question"), "k": k or self.config.k})
+    def plan(self, goal: str, context: str = "") -> Plan:
+        """A five-stage plan for `goal`, every step citing the articles."""
+        return self.plan_chain.invoke({"goal": goal, "context": context})
 
-    def prepare_plan(self, goal: str, context: str = "") -> dict[str, object]:
-        """The first half of `plan`: the retrieved evidence."""
-        return self.gather_plan({"goal": _required(goal, "goal"), "context": context.strip()})
+    def has_evidence(self, state: State) -> bool:
+        """Whether the evidence addresses the request (False means the advisor will decline)."""
+        return state.verdict.answerable
 
-    def has_evidence(self, state: dict[str, object]) -> bool:
-        """Whether prepared evidence is strong enough to answer (False means the advisor will decline)."""
-        hits: list[SearchHit] = state.get("goal_hits", state["hits"])  # type: ignore[assignment]
-        return self.evidence_strength(hits) >= self.config.min_similarity
+    def prepare_ask(self, question: str, k: int | None = None) -> AskState:
+        """The first half of `ask`: the evidence and the verdict, for callers that show sources first."""
+        question = _required(question, "question")
+        language = detect_language(question)
+        gathered = self._reader.gather(question, k or self.config.k)
+        listed = best_enumeration(gathered.units, question, language)
+        if listed is not None:  # a question that asks for a list reads the list that fits it first
+            gathered.units = [listed[0], *(u for u in gathered.units if u is not listed[0])]
+        gathered.units = gathered.units[: self.config.units]
+        verdict = self.judge.judge(question, language, gathered.hits, gathered.units, gathered.query_vector)
+        return AskState(question, language, gathered, verdict, gathered.passages())
 
-    def gather_answer(self, request: dict[str, object]) -> dict[str, object]:
-        question = str(request["question"])
-        hits = self._retriever.search(question, int(str(request["k"])))
-        passages = self._retriever.with_neighbours(hits, self.config.neighbours)
-        return {**request, "language": detect_language(question), "hits": hits, "passages": passages}
-
-    def write_answer(self, state: dict[str, object]) -> Answer:
-        question, language = str(state["question"]), _language(state)
-        passages: list[Chunk] = state["passages"]  # type: ignore[assignment]
-        refusal = Answer(question=question, answer=REFUSAL[language], language=language, answerable=False,
-                         generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
-        if not self.has_evidence(state):
+    def write_answer(self, state: AskState) -> Answer:
+        """The answer for prepared evidence (a refusal when it does not address the question)."""
+        language = state.language
+        refusal = Answer(question=state.question, answer=locale.REFUSAL[language], language=language,
+                         answerable=False, generator=self._generator.name, retrieved=_ids(state.passages))  # fmt: skip
+        if not state.verdict.answerable:
             return refusal
-        shown = screened(passages)
-        request = AnswerRequest(question, language, Evidence(shown))
+        shown = screened(state.passages)
+        request = AnswerRequest(state.question, language, state.gathered, shown)
         for generator in (self._generator, self._fallback):
             try:
-                answer = verify_answer(generator.answer(request), shown, passages)
+                answer = verify_answer(generator.answer(request), shown, state.passages)
             except GenerationError:
                 continue
             if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
-                answer = answer.model_copy(update={"retrieved": _ids(passages)})
+                answer = _with_gaps(answer, state.verdict).model_copy(update={"retrieved": _ids(state.passages)})
                 return answer if generator is self._generator else _fell_back(answer, self._generator.name)
         return refusal
 
-    def gather_plan(self, request: dict[str, object]) -> dict[str, object]:
-        goal, context = str(request["goal"]), str(request["context"])
-        hits: dict[str, SearchHit] = {}
-        stages: dict[str, list[str]] = {}
-        for stage in STAGES:
-            for hit in self._retriever.search(f"{goal} {context} {STAGE_DESCRIPTIONS[stage]}", self.config.per_stage_k):
-                hits.setdefault(hit.chunk.chunk_id, hit)
-                stages.setdefault(hit.chunk.chunk_id, []).append(stage)
-        goal_hits = self._retriever.search(f"{goal} {context}", self.config.k)
-        if context:  # numbers and details in the context can dilute the goal; judge scope on the goal too
-            goal_hits = goal_hits + self._retriever.search(goal, self.config.k)
-        for hit in goal_hits:
-            hits.setdefault(hit.chunk.chunk_id, hit)
-        found = list(hits.values())
-        return {**request, "language": detect_language(goal), "hits": found, "passages": [h.chunk for h in found],
-                "goal_hits": goal_hits,
-                "stages": stages}  # fmt: skip
+    def stage_units(self, stage: Stage) -> list[ReadingUnit]:
+        """The sections that teach a stage of the method (the same for every goal; cached per index version)."""
+        key = (self._reader.sections.version, stage)
+        with self._stage_lock:
+            cached = self._stage_units.get(key)
+        if cached is None:
+            found: dict[tuple[str, int, int], ReadingUnit] = {}
+            for query in locale.STAGE_QUERIES[stage].values():
+                for unit in self._reader.gather(query, self.config.per_stage_k).units:
+                    key = (unit.source, unit.read.start, unit.read.end)
+                    if key not in found or unit.score > found[key].score:
+                        found[key] = unit
+            cached = sorted(found.values(), key=lambda u: -u.score)
+            with self._stage_lock:
+                self._stage_units = {k: v for k, v in self._stage_units.items() if k[0] == key[0]}
+                self._stage_units[key] = cached
+        return cached
 
-    def write_plan(self, state: dict[str, object]) -> Plan:
-        goal, context, language = str(state["goal"]), str(state["context"]), _language(state)
-        passages: list[Chunk] = state["passages"]  # type: ignore[assignment]
-        refusal = Plan(goal=goal, context=context, language=language, answerable=False, reason=REFUSAL[language],
-                       generator=self._generator.name, retrieved=_ids(passages))  # fmt: skip
-        if not self.has_evidence(state):
+    def prepare_plan(self, goal: str, context: str = "") -> PlanState:
+        """The first half of `plan`: the evidence for each stage and for the goal, and the verdict."""
+        goal, context = _required(goal, "goal"), context.strip()
+        language = detect_language(goal)
+        gathered = self._reader.gather(f"{goal} {context}".strip(), self.config.k)
+        on_goal = self._reader.gather(goal, self.config.k) if context else gathered  # judge scope on the goal
+        verdict = self.judge.judge_goal(goal, language, on_goal.hits, on_goal.units, on_goal.query_vector)
+        stages = {stage: self.stage_units(stage) for stage in STAGES}
+        gathered.units = gathered.units[: self.config.units]
+        evidence = PlanEvidence(stages, gathered)
+        passages: dict[str, Chunk] = {}
+        for stage, units in [*stages.items(), ("goal", gathered.units)]:
+            for unit in units:
+                for chunk in unit.chunks():
+                    passages.setdefault(chunk.chunk_id, chunk)
+                    if stage != "goal":
+                        evidence.stage_of.setdefault(chunk.chunk_id, []).append(stage)  # type: ignore[arg-type]
+        evidence.passages = list(passages.values())
+        return PlanState(goal, context, language, evidence, verdict, evidence.passages)
+
+    def write_plan(self, state: PlanState) -> Plan:
+        """The plan for prepared evidence (a refusal when the goal is out of scope)."""
+        language = state.language
+        refusal = Plan(goal=state.goal, context=state.context, language=language, answerable=False,
+                       reason=locale.REFUSAL[language], generator=self._generator.name,
+                       retrieved=_ids(state.passages))  # fmt: skip
+        if not state.verdict.answerable:
             return refusal
-        shown = screened(passages)
-        request = PlanRequest(goal, context, language, Evidence(shown, state["stages"]))  # type: ignore[arg-type]
+        shown = screened(state.passages)
+        evidence = PlanEvidence(state.evidence.stages, state.evidence.goal, shown, state.evidence.stage_of)
+        request = PlanRequest(state.goal, state.context, language, evidence)
         for generator in (self._generator, self._fallback):
             try:
-                plan = verify_plan(generator.plan(request), shown, passages)
+                plan = verify_plan(generator.plan(request), shown, state.passages)
             except (GenerationError, ValueError):
                 continue
             if plan is not None and plan.answerable:
-                plan = with_growth_model(plan.model_copy(update={"retrieved": _ids(passages)}))
+                plan = with_growth_model(plan.model_copy(update={"retrieved": _ids(state.passages)}))
                 return plan if generator is self._generator else _fell_back(plan, self._generator.name)
         return refusal
+
+
+def _with_gaps(answer: Answer, verdict: Verdict) -> Answer:
+    """A partial answer says what the sources do not cover."""
+    covered = verdict.covered
+    if not verdict.partial or not covered:
+        return answer
+    language = answer.language
+    join = locale.LIST_JOIN[language]
+    note = locale.PARTIAL[language].format(covered=join.join(covered), missing=join.join(verdict.missing))
+    return answer.model_copy(update={"answer": f"{answer.answer}\n{note}"})
 
 
 def _required(text: str, name: str) -> str:
@@ -204,10 +272,6 @@ def _required(text: str, name: str) -> str:
 
 def _ids(passages: Sequence[Chunk]) -> list[str]:
     return [chunk.chunk_id for chunk in passages]
-
-
-def _language(state: dict[str, object]) -> Language:
-    return state["language"]  # type: ignore[return-value]
 
 
 Result = TypeVar("Result", Answer, Plan)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from langchain_core.documents import Document
 
-from advisor.schemas import LANGUAGES, Chunk, Language, SourceDocument
+from advisor.schemas import LANGUAGES, Chunk, DocumentOutline, Language, OutlineList, OutlineSection, SourceDocument
 from advisor.settings import ChunkingSettings
-from advisor.text.chunking import chunk_text
-from advisor.text.cleaning import CleanResult, clean_text
+from advisor.text.chunking import chunk_spans
+from advisor.text.cleaning import CleanResult, clean_text, line_keys, shared_keys
 from advisor.text.language import detect_language
+from advisor.text.structure import Structure, parse_structure
 
 SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
@@ -85,49 +86,101 @@ def read_documents(paths: Iterable[Path]) -> list[SourceDocument]:
 
 @dataclass
 class PreparedDocument:
-    """A document after cleaning and chunking."""
+    """A document after cleaning, structure detection and chunking."""
 
     source: SourceDocument
     cleaned: CleanResult
+    outline: DocumentOutline
     chunks: list[Chunk]
 
     def langchain_documents(self) -> list[Document]:
         """The chunks as LangChain documents, with metadata and `id` = chunk_id."""
-        return [
-            Document(
-                id=c.chunk_id,
-                page_content=c.text,
-                metadata={
-                    "source": c.source,
-                    "language": c.language,
-                    "title": c.title,
-                    "position": c.position,
-                    "chunk_id": c.chunk_id,
-                },
-            )
-            for c in self.chunks
-        ]
+        return [Document(id=c.chunk_id, page_content=c.text, metadata=chunk_metadata(c)) for c in self.chunks]
+
+    def contextual_texts(self) -> dict[str, str]:
+        """Chunk text → the text to embed and index for BM25: title and section path in front of the chunk."""
+        return {c.text: contextual_text(c) for c in self.chunks}
 
 
-def chunk_identity(source: str, language: str, title: str, position: int, text: str) -> str:
-    """Stable chunk id: a hash of everything stored for the chunk."""
-    payload = json.dumps([source, language, title, position, text], ensure_ascii=False)
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """What the store keeps beside a chunk's text."""
+    return chunk.model_dump(exclude={"text"})
+
+
+def contextual_text(chunk: Chunk) -> str:
+    """The chunk with its document title and section path in front (what is embedded and indexed)."""
+    return f"{chunk.section or chunk.title}\n{chunk.text}"
+
+
+def _identity(*parts: object) -> str:
+    payload = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
-def prepare(document: SourceDocument, chunking: ChunkingSettings) -> PreparedDocument:
-    """Clean and chunk one document."""
-    cleaned = clean_text(document.text, document.title)
-    texts = chunk_text(cleaned.text, document.language, chunking.size, chunking.overlap, chunking.cjk_weight)
-    chunks = [
-        Chunk(
-            chunk_id=chunk_identity(document.id, document.language, document.title, position, text),
-            source=document.id,
-            language=document.language,
-            title=document.title,
-            position=position,
-            text=text,
+def chunk_identity(source: str, language: str, title: str, position: int, text: str, section_id: str = "") -> str:
+    """Stable chunk id: a hash of everything stored for the chunk."""
+    return _identity(source, language, title, position, text, section_id)
+
+
+def _outline(document: SourceDocument, text: str, structure: Structure) -> DocumentOutline:
+    ids: list[str] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for section in structure.sections:
+        occurrence = seen[section.path] = seen.get(section.path, -1) + 1
+        ids.append(_identity(document.id, *section.path, occurrence)[:16])
+    sections = [
+        OutlineSection(
+            section_id=ids[index],
+            path=list(section.path),
+            heading=text[section.heading[0] : section.heading[1]] if section.heading else "",
+            level=section.level,
+            parent_id=ids[section.parent] if section.parent is not None else None,
+            start=section.start,
+            heading_end=section.heading[1] if section.heading else section.start,
+            end=section.end,
         )
-        for position, text in enumerate(texts)
+        for index, section in enumerate(structure.sections)
     ]
-    return PreparedDocument(document, cleaned, chunks)
+    lists = [
+        OutlineList(section_id=ids[found.section], lead=found.lead, items=found.items) for found in structure.lists
+    ]
+    breaks = [index for index, char in enumerate(text) if char == "\n"]
+    return DocumentOutline(source=document.id, title=document.title, language=document.language,
+                           length=len(text), breaks=breaks, sections=sections, lists=lists)  # fmt: skip
+
+
+def prepare(document: SourceDocument, chunking: ChunkingSettings, shared: Collection[str] = ()) -> PreparedDocument:
+    """Clean, outline and chunk one document; `shared` holds the keys of lines other documents carry."""
+    cleaned = clean_text(document.text, document.title, shared)
+    structure = parse_structure(cleaned.text, document.language)
+    outline = _outline(document, cleaned.text, structure)
+    spans = chunk_spans(cleaned.text, structure, chunking.size, chunking.overlap, chunking.cjk_weight)
+    chunks = []
+    for position, ((start, end), index) in enumerate(spans):
+        section = outline.sections[index]
+        text = cleaned.text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=chunk_identity(
+                    document.id, document.language, document.title, position, text, section.section_id
+                ),  # fmt: skip
+                source=document.id,
+                language=document.language,
+                title=document.title,
+                position=position,
+                text=text,
+                section=outline.path_label(section),
+                section_id=section.section_id,
+                start=start,
+                end=end,
+            )
+        )
+    return PreparedDocument(document, cleaned, outline, chunks)
+
+
+def prepare_all(documents: Sequence[SourceDocument], chunking: ChunkingSettings,
+                stored_keys: Collection[str] = ()) -> list[PreparedDocument]:  # fmt: skip
+    """Prepare a batch; lines that two documents of the batch share, or that stored documents carry, are dropped."""
+    keys = {doc.id: line_keys(doc.text) for doc in documents}
+    shared = shared_keys(list(keys.values())) | (set(stored_keys) & set().union(*keys.values()) if keys else set())
+    return [prepare(doc, chunking, shared) for doc in documents]

@@ -13,9 +13,11 @@ from advisor.backends.embeddings import PrimedEmbeddings
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore
 from advisor.schemas import ChangeStatus, DocumentChange, IngestReport, SourceDocument
-from advisor.services.documents import DocumentError, PreparedDocument, prepare, read_documents
+from advisor.services.documents import DocumentError, PreparedDocument, contextual_text, prepare_all, read_documents
 from advisor.services.lexical import LexicalIndex
+from advisor.services.sections import SectionIndex
 from advisor.settings import Settings
+from advisor.text.cleaning import line_keys
 from advisor.text.terms import terms
 
 Progress = Callable[[int], None]
@@ -60,12 +62,14 @@ class IngestService:
         records: SQLiteRecordManager,
         lexical: LexicalIndex,
         embeddings: PrimedEmbeddings,
+        sections: SectionIndex,
     ):
         self._settings = settings
         self._store = store
         self._records = records
         self._lexical = lexical
         self._embeddings = embeddings
+        self._sections = sections
 
     def ingest_paths(
         self,
@@ -81,7 +85,7 @@ class IngestService:
 
     def put(self, document: SourceDocument) -> DocumentChange:
         """Add or replace one document; one with nothing left after cleaning is refused, not indexed empty."""
-        prepared = prepare(document, self._settings.chunking)
+        prepared = self.prepare([document])[0]
         if not prepared.chunks:
             raise DocumentError(f"{document.id}: nothing indexable is left after cleaning")
         return self._ingest_prepared([prepared], prune=False, dry_run=False, progress=None).documents[0]
@@ -95,8 +99,12 @@ class IngestService:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Index `documents`; with `prune`, delete every stored document not among them."""
-        prepared = [prepare(doc, self._settings.chunking) for doc in documents]
-        return self._ingest_prepared(prepared, prune=prune, dry_run=dry_run, progress=progress)
+        return self._ingest_prepared(self.prepare(documents), prune=prune, dry_run=dry_run, progress=progress)
+
+    def prepare(self, documents: Sequence[SourceDocument]) -> list[PreparedDocument]:
+        """Clean, outline and chunk documents; lines that other documents (given or stored) share are dropped."""
+        stored = self._records.line_keys(exclude=[doc.id for doc in documents])
+        return prepare_all(documents, self._settings.chunking, stored)
 
     def _ingest_prepared(
         self, prepared: Sequence[PreparedDocument], *, prune: bool, dry_run: bool, progress: Progress | None
@@ -113,6 +121,7 @@ class IngestService:
                 documents=changes,
                 dry_run=True,
                 cleaning=cleaning,
+                outlines=[p.outline for p in prepared],
             )
 
         totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
@@ -121,8 +130,11 @@ class IngestService:
         new_chunks = [c for c, seen in zip(chunks, known, strict=True) if not seen]
         # Embed every new chunk in one batch while this thread tokenises them for BM25.
         with ThreadPoolExecutor(max_workers=1) as background:
-            embedding = background.submit(self._embeddings.prime, [c.text for c in new_chunks])
-            new_terms = {c.chunk_id: terms(c.text, c.language) for c in new_chunks}
+            contextual = {c.text: contextual_text(c) for c in new_chunks}
+            embedding = background.submit(
+                self._embeddings.prime, [c.text for c in new_chunks], contextual, self._settings.chunking.header_weight
+            )
+            new_terms = {c.chunk_id: terms(contextual[c.text], c.language) for c in new_chunks}
             embedding.result()
         # Unchanged documents are not written at all (not even their records' timestamps).
         unchanged = {c.source for c in changes if c.status == "unchanged"}
@@ -138,6 +150,7 @@ class IngestService:
         if prune:
             totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
         self._sync_lexical(prepared, existing, new_terms)
+        self._save_outlines(prepared, unchanged)
         return IngestReport(
             added=totals["num_added"],
             updated=totals["num_updated"],
@@ -180,14 +193,23 @@ class IngestService:
             self.delete(doc.source.id)
             existing[doc.source.id] = []
 
+    def _save_outlines(self, prepared: Sequence[PreparedDocument], unchanged: set[str]) -> None:
+        for doc in prepared:
+            if doc.source.id in unchanged and self._sections.outline(doc.source.id) == doc.outline:
+                continue
+            self._records.save_outline(doc.source.id, doc.outline.model_dump_json(), line_keys(doc.source.text))
+            self._sections.put(doc.outline)
+
     def delete(self, source: str) -> int:
-        """Remove one document's chunks; returns how many were deleted."""
+        """Remove one document's chunks and outline; returns how many chunks were deleted."""
         keys = self._records.groups().get(source, [])
         if keys:
             self._store.delete(keys)
             self._records.delete_keys(keys)
             self._records.delete_terms(keys)
             self._lexical.remove(keys)
+        self._records.delete_outline(source)
+        self._sections.remove(source)
         return len(keys)
 
     def _sync_lexical(
@@ -201,7 +223,7 @@ class IngestService:
         for doc in prepared:
             for chunk in doc.chunks:
                 if not self._lexical.contains(chunk.chunk_id):
-                    chunk_terms = new_terms.get(chunk.chunk_id) or terms(chunk.text, chunk.language)
+                    chunk_terms = new_terms.get(chunk.chunk_id) or terms(contextual_text(chunk), chunk.language)
                     self._lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
                     fresh.append((chunk.chunk_id, chunk_terms))
         self._records.save_terms(fresh)

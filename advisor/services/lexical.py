@@ -39,6 +39,10 @@ class Bm25Index:
         self._lengths[doc_id] = len(terms)
         self._dirty = True
 
+    def vocabulary(self) -> set[str]:
+        """Every term of the indexed documents."""
+        return {term for counts in self._docs.values() for term in counts}
+
     def remove(self, doc_id: str) -> None:
         """Forget one document (no-op when absent)."""
         if self._docs.pop(doc_id, None) is not None:
@@ -99,6 +103,7 @@ class LexicalIndex:
         self._language_of: dict[str, str] = {}
         self._source_of: dict[str, str] = {}
         self._lock = threading.Lock()
+        self.version = 0  # changes with every add or remove
 
     def __len__(self) -> int:
         return len(self._language_of)
@@ -106,6 +111,7 @@ class LexicalIndex:
     def add(self, chunk_id: str, language: Language, source: str, terms: list[str]) -> None:
         """Index one chunk's terms under its language."""
         with self._lock:
+            self.version += 1
             self._remove(chunk_id)
             self._by_language.setdefault(language, Bm25Index()).add(chunk_id, terms)
             self._language_of[chunk_id] = language
@@ -114,6 +120,7 @@ class LexicalIndex:
     def remove(self, chunk_ids: Iterable[str]) -> None:
         """Forget chunks."""
         with self._lock:
+            self.version += 1
             for chunk_id in chunk_ids:
                 self._remove(chunk_id)
 
@@ -122,6 +129,11 @@ class LexicalIndex:
         self._source_of.pop(chunk_id, None)
         if language is not None:
             self._by_language[language].remove(chunk_id)
+
+    def vocabulary(self) -> dict[Language, set[str]]:
+        """Every indexed term, by language."""
+        with self._lock:
+            return {language: index.vocabulary() for language, index in self._by_language.items()}  # type: ignore[misc]
 
     def contains(self, chunk_id: str) -> bool:
         """Whether the chunk is indexed."""

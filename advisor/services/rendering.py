@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.schemas import Language, Plan, PlanStep
-from advisor.text.phrases import SERVES
+from advisor.text.locale import SERVES
 
 
 def item_lines(step: PlanStep, language: Language) -> list[str]:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, Field
 
 from advisor.backends.store import ChunkStore
-from advisor.schemas import LANGUAGES, Chunk, Language, SearchHit
+from advisor.schemas import LANGUAGES, Language, SearchHit
+from advisor.services.documents import chunk_metadata
 from advisor.services.lexical import LexicalIndex
 from advisor.settings import RetrievalSettings
 from advisor.text.language import detect_language
@@ -21,8 +27,8 @@ class RetrievalError(ValueError):
     """A search request that cannot be served."""
 
 
-class Retriever:
-    """Finds the chunks that answer a question, in any language.
+class Retriever(BaseRetriever):
+    """Finds the chunks that answer a question, in any language; a LangChain retriever (`invoke(query, k=…)`).
 
     fused = cos + s * z + w * L. A multilingual encoder scores same-language pairs higher than equally
     relevant cross-language pairs, so dense candidates are fetched per language and `z` standardises each
@@ -31,28 +37,37 @@ class Retriever:
     cannot cross languages, so other-language chunks are neither rewarded nor punished by it.
     """
 
-    def __init__(self, store: ChunkStore, embeddings: Embeddings, lexical: LexicalIndex, config: RetrievalSettings):
-        self._store = store
-        self._embeddings = embeddings
-        self._lexical = lexical
-        self.config = config
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    def with_neighbours(self, hits: Sequence[SearchHit], window: int) -> list[Chunk]:
-        """The hits' chunks, each followed by the chunks around it in its document (small-to-big context)."""
-        chunks = [hit.chunk for hit in hits]
-        if window <= 0:
-            return chunks
-        around = self._store.neighbours(chunks, window)
-        taken = {chunk.chunk_id for chunk in chunks}
-        expanded = []
-        for chunk in chunks:
-            expanded.append(chunk)
-            for near in around:
-                close = near.source == chunk.source and abs(near.position - chunk.position) <= window
-                if close and near.chunk_id not in taken:
-                    expanded.append(near)
-                    taken.add(near.chunk_id)
-        return expanded
+    store: Any = Field(description="the ChunkStore")
+    embeddings: Embeddings
+    lexical: LexicalIndex
+    config: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    k: int = Field(default=5, ge=1, le=1_000, description="how many chunks `invoke` returns")
+
+    @property
+    def _store(self) -> ChunkStore:
+        return cast(ChunkStore, self.store)
+
+    @property
+    def _embeddings(self) -> Embeddings:
+        return self.embeddings
+
+    @property
+    def _lexical(self) -> LexicalIndex:
+        return self.lexical
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None, **kwargs: Any
+    ) -> list[Document]:
+        return [
+            Document(
+                id=hit.chunk.chunk_id,
+                page_content=hit.chunk.text,
+                metadata={**chunk_metadata(hit.chunk), "score": hit.score},
+            )
+            for hit in self.search(query, k or self.k, **kwargs)
+        ]
 
     def search(
         self,

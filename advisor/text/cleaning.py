@@ -1,47 +1,88 @@
-"""Turns a scraped page into article text: drops site chrome, contact/ad lines, teaser lists and repeats."""
+"""Turns a scraped page into article text: drops site chrome, promotion, teaser lists and repeats.
+
+Every rule describes a kind of page furniture (navigation, metadata, widgets, footers, calls to action, company
+blurbs, …) in general terms; none names a site. Lines that several documents share are boilerplate too.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from advisor.schemas import CleaningReport
+from advisor.text import promotion
 
 # A line that ends the article: everything after it is page furniture (related links, widgets, site rules).
 _FOOTER_START = re.compile(
-    r"^\s*(推荐阅读|相关阅读|相关文章|延伸阅读|猜你喜欢|分享到朋友圈|<<:|>>:|"
-    r"related (reading|articles|posts)|you may also like|lecturas? relacionadas?|art[ií]culos relacionados)",
+    r"^[\s\W]*(推荐阅读|相关阅读|相关文章|相关推荐|延伸阅读|猜你喜欢|热门文章|分享到(朋友圈|微信|微博)|上一篇|下一篇|"
+    r"related (reading|articles|posts)|you (may|might) also like|recommended (reading|articles|for you)|read next|"
+    r"previous (post|article)|next (post|article)|share (this|on)\b|lecturas? (relacionadas?|recomendadas)|"
+    r"art[ií]culos relacionados|te recomendamos|(tambi[eé]n )?te puede (interesar|gustar)|entrada anterior|"
+    r"siguiente entrada|comparte? (esto|en)\b)"
+    r"|^\s*[<>«»‹›←→]{1,3}\s*[:：]",
     re.IGNORECASE,
 )
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d[- ]?\d{4}[- ]?\d{4}|\d{3,4}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)")
-_MESSENGER_ID = re.compile(r"(微信|QQ|WeChat|VX|weixin)\s*[:：号]?\s*[A-Za-z0-9_-]*\d{5,}", re.IGNORECASE)
-_AD_PHRASES = re.compile(
-    r"(相关业务请拨打|请拨打电话|添加微信|联系我们的客服|客服进行咨询|小编|推广合作|联系“|联系\"|"
-    r"以上就是关于.{0,40}的(回答|介绍|内容)|扫码|扫一扫|商务合作|免费咨询|call us|contact us|llámenos|contáctenos)",
+# Menus, breadcrumbs and share bars: several short items between separators ("首页  用户运营  …", "Home | Blog",
+# "Inicio > Guías", "Facebook · X · LinkedIn").
+_SEPARATORS = re.compile(r"\s{2,}|\s*[|·•»›>/]\s*|\s+-\s+")
+_SOCIAL = re.compile(
+    r"^([\W\d_]|\b(like|likes|share|tweet|pin it|print|email( this article)?|comments?|me gusta|compartir( en \w+)?|"
+    r"enviar por \w+|点赞|收藏|分享|举报|评论|转发)\b|\s)+$",
+    re.IGNORECASE,
+)
+_LABELLED_LINKS = re.compile(r"^(热门(标签|搜索|话题)|标签|tags?|etiquetas|temas|topics|menu|men[uú])\s*[:：]", re.I)
+_SEARCH_BOX = re.compile(r"^(搜索|search|buscar)\b.{0,30}$", re.I)
+_MENU_BUTTON = re.compile(
+    r"^(book a (tour|demo|call)|book now|sign up|log in|subscribe|get started|start (a |your )?free trial|contact us|"
+    r"reserva (ya|ahora)|suscr[ií]bete|reg[ií]strate|contacto|立即(预约|注册|登录)|免费试用)\s+(?=[A-ZÁÉÍÓÚÑ\u4e00-\u9fff])",
+    re.I,
+)
+_HEADER_ZONE = 8  # the first lines of a page, where a run of capitalised menu words is a menu
+_MENU_WORDS = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ][\w&'’-]*\s+){5,}[A-ZÁÉÍÓÚÑa-z][\w&'’-]*(?:\s+[a-z]{1,4}\s+\w+)?$")
+# Bylines: "By Jane Doe · 5 min read · 12 March 2024", "Publicado por … el 8 de mayo de 2024 en …".
+_BYLINE = re.compile(
+    r"^(by|por|posted by|written by|publicado por|escrito por)\s+\S.{0,80}(\d{4}|\bmin\b|comments?|comentarios)",
+    re.IGNORECASE,
+)
+# Where a one-line page glues a byline or an editor's note to what precedes it.
+_SEGMENT_START = re.compile(
+    r"\s(?=(?:posted by|publicado por|written by|escrito por|editor['’]s note:|introducci[oó]n del editor:|"
+    r"nota del editor:|编者按|related posts:|you might also like|tambi[eé]n te puede interesar|te recomendamos|"
+    r"art[ií]culos relacionados)\s?)|\s+\|\s+",
     re.IGNORECASE,
 )
 _NAV_LINE = re.compile(r"^[A-Z]{2,12}\s+[\u4e00-\u9fff]{2,8}$")  # "HOME 首页", "CONTACT 联系我们"
 _PAGE_META = re.compile(
-    r"(发布时间|稿源|阅读\s*[:：]\s*\d|浏览\s*[:：]|来源\s*[:：]|作者\s*[:：]|本文目录|^\d{4}-\d{2}-\d{2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$)"
+    r"^(发布时间|发表时间|更新时间|发布日期|稿源|出处|来源|作者|责任编辑|编辑|阅读(量|数)?|浏览(量|数)?|点击(量|数)?|本文目录|目录|"
+    r"published( on)?|posted (on|by)|updated( on)?|author|by|publicado( el| por)?|actualizado|autor)\s*[:：]"
+    r"|^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s|$)",
+    re.IGNORECASE,
 )
 _WIDGET = re.compile(
-    r"^(收藏|评分|综合评分[:：]?|我的评分|立即兑换|复制链接|我知道了|考虑一下|点赞|分享|举报|"
-    r"恭喜你.*|下一次认真读哦|成功推荐给其他人|很遗憾.*不足|确认要消耗.*|.*羽毛.*|发表文章\s*\d+|"
-    r"source:\s*\|?|\|)$",
+    r"^(收藏|评分|综合评分[:：]?|我的评分|立即兑换|复制链接|我知道了|考虑一下|点赞|分享|举报|打赏|赞赏|评论|转发|"
+    r"share|like|tweet|comment|print|compartir|me gusta|comentar|imprimir|source:\s*\|?|fuente:\s*\|?|\||"
+    r"(登录|注册|log in|sign in|sign up|iniciar sesi[oó]n|registrarse|entrar)(\s+(登录|注册|log in|sign in|sign up|"
+    r"iniciar sesi[oó]n|registrarse|entrar))*)$"
+    r"|^[^\W\d_]{1,6}\s*\d{1,7}$|^[+]?\s*\d{1,7}\s*[^\W\d_]{1,4}$",  # counters: "Likes 12", "阅读 3.1万"-like labels
     re.IGNORECASE,
 )
 _TEASER = re.compile(r"^.{10,80}(\.\.\.|…)$")
 _TEASER_RUN = 3  # consecutive teaser-shaped lines that make a teaser list
 _SHORT_LINE = 100
+_HEADER_LINE = 40  # lines above the article's title that are this short are the site's header
+_HEADER_LINES = 30
 _BREADCRUMB = re.compile(r"^[^.!?。！？]{2,80}( - [^.!?。！？]{2,80}){2,}$")
 # A leading run of Title-Case words glued before the first sentence: a scraped table of contents.
-_TITLE_RUN = re.compile(r"^((?:[A-Z][\w’'-]*\s+){6,}?)(?=[A-Z][a-z]*\s+[a-z])")
+_TITLE_RUN = re.compile(r"^((?:[A-ZÁÉÍÓÚÑ][\w’'-]*\s+){6,}?)(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ]*\s+[a-záéíóúñ])")
 # "copiarIntroducción", "FrameworkBelow": a heading or menu glued to the next sentence.
 _GLUED = re.compile(r"(?<=[a-záéíóúñ]{4})(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{3,})")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？;；])\s+|(?<=[。！？；])")
 _MIN_REPEAT_CHARS = 12
+_MIN_SHARED_CHARS = 8
 _BYLINE_CHARS = 16  # a short unpunctuated line right above the footer: the author or column name
+_INTRO_COMPANIONS = 4
 
 
 @dataclass
@@ -66,25 +107,57 @@ def normalise(text: str) -> str:
     return text.replace("\t", " ")
 
 
-def _line_reason(line: str) -> str | None:
+def line_key(line: str) -> str:
+    """A line's identity for repeat detection: case-folded word characters only."""
+    return re.sub(r"\W+", "", line.casefold())
+
+
+def raw_lines(raw: str) -> list[str]:
+    """The page's lines, normalised and with glued headings split, spacing as written."""
+    return [line.strip() for line in _GLUED.sub("\n", normalise(raw)).split("\n")]
+
+
+def page_lines(raw: str) -> list[str]:
+    """The page's lines as cleaning sees them (spaces collapsed)."""
+    return [re.sub(r" {2,}", " ", line) for line in raw_lines(raw)]
+
+
+def shared_keys(line_sets: Collection[set[str]]) -> set[str]:
+    """Keys of lines that occur in more than one of the given documents (site boilerplate)."""
+    seen: dict[str, int] = {}
+    for keys in line_sets:
+        for key in keys:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count > 1}
+
+
+def line_keys(raw: str) -> set[str]:
+    """The repeat-detection keys of a page's lines."""
+    return {key for line in page_lines(raw) if len(key := line_key(line)) >= _MIN_SHARED_CHARS}
+
+
+def _menu(raw: str) -> bool:
+    """Three or more short items between separators: a menu, breadcrumb or share bar."""
+    parts = [p.strip() for p in _SEPARATORS.split(raw.strip()) if p.strip()]
+    short = [p for p in parts[:-1] if len(p) <= 24 and not re.search(r"[.!?。！？；;]\s*$", p) and len(p.split()) <= 4]
+    last = parts[-1] if parts else ""
+    ending = len(last) <= 80 and not re.search(r"[.!?。！？；;]\s*$", last)  # a breadcrumb ends with the page's title
+    return len(parts) >= 3 and len(short) == len(parts) - 1 and ending
+
+
+def _line_reason(line: str, raw: str = "") -> str | None:
     """Reason to drop a whole short line, or None."""
-    if _NAV_LINE.match(line):
+    if _NAV_LINE.match(line) or _menu(raw or line) or _LABELLED_LINKS.match(line) or _SEARCH_BOX.match(line):
         return "navigation"
-    if len(line) < 60 and _PAGE_META.search(line):
+    if (len(line) < 60 and _PAGE_META.search(line)) or (len(line) < 120 and _BYLINE.match(line)):
         return "page_metadata"
-    if len(line) < 40 and _WIDGET.match(line):
+    if (len(line) < 40 and _WIDGET.match(line)) or (len(line) < 80 and _SOCIAL.match(line)):
         return "widget"
+    if promotion.ABOUT_INLINE.match(line):
+        return "about_company"
     if not re.search(r"\w", line):
         return "punctuation_only"
     return None
-
-
-def _is_ad(sentence: str) -> bool:
-    return bool(_PHONE.search(sentence) or _MESSENGER_ID.search(sentence) or _AD_PHRASES.search(sentence))
-
-
-def _dedupe_key(sentence: str) -> str:
-    return re.sub(r"\W+", "", sentence.lower())
 
 
 def _teaser_lines(lines: list[str]) -> set[int]:
@@ -103,63 +176,153 @@ def _teaser_lines(lines: list[str]) -> set[int]:
     return marked
 
 
-def clean_text(raw: str, title: str = "") -> CleanResult:
-    """Clean one scraped page; `title` lines are dropped from the body (the title is kept as metadata)."""
-    result = CleanResult(text="")
-    drop = result.removed.setdefault
-    text = _GLUED.sub("\n", normalise(raw))
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
-    teasers = _teaser_lines(lines)
+def _header_end(lines: list[str], title: str) -> int:
+    """Index of the title line when only short lines (site name, menu, slogan) stand above it, else 0."""
+    key = line_key(title)
+    for index, line in enumerate(lines[:_HEADER_LINES]):
+        if key and line_key(line) == key:
+            return index if all(len(above) <= _HEADER_LINE for above in lines[:index]) else 0
+    return 0
 
-    kept: list[str] = []
-    navigation: list[str] = []
-    seen: set[str] = set()
-    title_key = _dedupe_key(title)
-    for index, line in enumerate(lines):
+
+def _about_block(lines: list[str], index: int) -> int:
+    """How many lines from `index` form an "about the company" block (its heading and self-description)."""
+    if not promotion.ABOUT_HEADING.match(lines[index]):
+        return 0
+    size = 1
+    for line in lines[index + 1 : index + 4]:
         if not line:
+            size += 1
             continue
-        if _FOOTER_START.match(line):
-            while kept and len(kept[-1]) <= _BYLINE_CHARS and not re.search(r"[.!?。！？,，:：]", kept[-1]):
-                drop("byline", []).append(kept.pop())
-            drop("footer", []).extend(filter(None, lines[index:]))
+        if not promotion.COMPANY.search(line) or len(line) < 40:
             break
-        reason = "teaser" if index in teasers else "navigation" if _BREADCRUMB.match(line) else None
-        if len(line) < _SHORT_LINE and reason is None:
-            if title_key and _dedupe_key(line) == title_key:
-                reason = "title"
-            elif any(line in nav for nav in navigation):
-                reason = "navigation"
-            else:
-                reason = _line_reason(line)
-        if reason:
-            drop(reason, []).append(line)
-            if reason == "navigation":
-                navigation.append(line)
-            continue
-        if not kept:
-            toc = _TITLE_RUN.match(line)
-            if toc:
-                drop("table_of_contents", []).append(toc.group(1).strip())
-                line = line[toc.end() :]
-        fresh = []
-        for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(line)):
-            key = _dedupe_key(sentence)
+        size += 1
+    return size if size > 1 and any(lines[index + 1 : index + size]) else 0
+
+
+class _Cleaner:
+    def __init__(self, title: str, shared: Collection[str]) -> None:
+        self.result = CleanResult(text="")
+        self.title_key = line_key(title)
+        self.shared = shared
+        self.kept: list[str] = []
+        self.navigation: list[str] = []
+        self.seen: set[str] = set()
+
+    def drop(self, reason: str, text: str) -> None:
+        self.result.removed.setdefault(reason, []).append(text)
+
+    def line_reason(self, line: str, raw: str, index: int, teasers: set[int]) -> str | None:
+        if index in teasers:
+            return "teaser"
+        if index < _HEADER_ZONE and _MENU_WORDS.match(line):
+            return "navigation"
+        if _BREADCRUMB.match(line):
+            return "navigation"
+        key = line_key(line)
+        if len(key) >= _MIN_SHARED_CHARS and key in self.shared:
+            return "boilerplate"
+        if len(line) >= _SHORT_LINE:
+            return "vendor_pitch" if promotion.is_vendor_pitch(line) else None
+        if self.title_key and key == self.title_key:
+            return "title"
+        if len(line) <= 24 and any(line in nav for nav in self.navigation):
+            return "navigation"
+        return _line_reason(line, raw)
+
+    def sentences(self, line: str) -> list[str]:
+        fresh: list[str] = []
+        companions = 0
+        pieces = [s.strip() for part in _SEGMENT_START.split(line) for s in _SENTENCE_SPLIT.split(part)]
+        for number, raw in enumerate(pieces):
+            if number and _FOOTER_START.match(raw):
+                for rest in pieces[number:]:
+                    self.drop("footer", rest)
+                break
+            following = pieces[number + 1] if number + 1 < len(pieces) else ""
+            if _is_question(raw) and following and promotion.promotion_reason(following):
+                self.drop("call_to_action", raw)  # "Want more tips like these?" leading into an ad
+                continue
+            if len(raw) < 120 and (_BYLINE.match(raw) or _line_reason(raw) in ("navigation", "page_metadata")):
+                self.drop("page_metadata", raw)
+                continue
+            sentence = promotion.without_promotional_asides(raw)
+            if sentence != raw:
+                self.drop("call_to_action", raw.replace(sentence, "").strip() or raw)
+            key = line_key(sentence)
             if not key:
                 continue
-            if _is_ad(sentence):
-                drop("contact_or_ad", []).append(sentence)
-            elif len(sentence) < 40 and _WIDGET.match(sentence):
-                drop("widget", []).append(sentence)
-            elif len(key) >= _MIN_REPEAT_CHARS and key in seen:
-                drop("repeated", []).append(sentence)
-            else:
-                seen.add(key)
-                fresh.append(sentence)
+            reason = promotion.promotion_reason(sentence)
+            if reason is None and companions and promotion.EDITOR_COMPANION.search(sentence):
+                reason = "editor_intro"
+            companions = _INTRO_COMPANIONS if reason == "editor_intro" else max(0, companions - 1)
+            if reason is None and len(sentence) < 40 and _WIDGET.match(sentence):
+                reason = "widget"
+            if reason is None and len(key) >= _MIN_REPEAT_CHARS and key in self.seen:
+                reason = "repeated"
+            if reason:
+                self.drop(reason, sentence)
+                continue
+            self.seen.add(key)
+            fresh.append(sentence)
+        return fresh
+
+
+def clean_text(raw: str, title: str = "", shared: Collection[str] = ()) -> CleanResult:
+    """Clean one scraped page; `title` lines are dropped from the body (the title is kept as metadata) and lines
+    whose key is in `shared` (lines other documents also carry) are dropped as boilerplate."""
+    cleaner = _Cleaner(title, shared)
+    raws = raw_lines(raw)
+    lines = page_lines(raw)
+    teasers = _teaser_lines(lines)
+    skip_until = _header_end(lines, title)
+    for line in filter(None, lines[:skip_until]):
+        cleaner.drop("page_header", line)
+    for index in range(skip_until, len(lines)):
+        line = lines[index]
+        if index < skip_until or not line:
+            continue
+        if _FOOTER_START.match(line):
+            while (
+                cleaner.kept
+                and len(cleaner.kept[-1]) <= _BYLINE_CHARS
+                and not re.search(r"[.!?。！？,，:：]", cleaner.kept[-1])
+            ):
+                cleaner.drop("byline", cleaner.kept.pop())
+            for rest in filter(None, lines[index:]):
+                cleaner.drop("footer", rest)
+            break
+        block = _about_block(lines, index)
+        if block:
+            for part in filter(None, lines[index : index + block]):
+                cleaner.drop("about_company", part)
+            skip_until = index + block
+            continue
+        reason = cleaner.line_reason(line, raws[index], index, teasers)
+        if reason:
+            cleaner.drop(reason, line)
+            if reason == "navigation":
+                cleaner.navigation.append(line)
+            continue
+        if not cleaner.kept:
+            toc = _TITLE_RUN.match(line)
+            if toc:
+                cleaner.drop("table_of_contents", toc.group(1).strip())
+                line = line[toc.end() :]
+            button = _MENU_BUTTON.match(line)
+            if button:  # a menu's last button glued to the page's first words
+                cleaner.drop("navigation", button.group(0).strip())
+                line = line[button.end() :]
+        fresh = cleaner.sentences(line)
         if fresh:
             joiner = "" if all(_is_cjk_sentence(s) for s in fresh) else " "
-            kept.append(joiner.join(fresh))
-    result.text = "\n".join(kept)
-    return result
+            cleaner.kept.append(joiner.join(fresh))
+    cleaner.result.text = "\n".join(cleaner.kept)
+    return cleaner.result
+
+
+def _is_question(sentence: str) -> bool:
+    return bool(re.search(r"[?？]$", sentence.strip())) and len(sentence) < 120
 
 
 def _is_cjk_sentence(sentence: str) -> bool:

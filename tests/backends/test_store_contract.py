@@ -29,7 +29,7 @@ class StoreContract:
 
     def test_nearest_returns_ids_with_cosine_similarity(self, services: Services) -> None:
         chunk = next(services.store.iter_chunks())
-        vector = services.embeddings.embed_query(chunk.text)
+        vector = services.store.vectors([chunk.chunk_id])[chunk.chunk_id]
         found = services.store.nearest(vector, 3, chunk.language)
         assert found[0][0] == chunk.chunk_id
         assert found[0][1] == pytest.approx(1.0, abs=1e-3)
@@ -47,23 +47,23 @@ class StoreContract:
         chunks = [c for c in services.store.iter_chunks() if c.language == "en"][:3]
         ids = [c.chunk_id for c in chunks]
         assert [c.chunk_id for c in services.store.get([*ids, "missing"])] == ids
-        vector = services.embeddings.embed_query(chunks[0].text)
+        vectors = services.store.vectors([*ids, "missing"])
+        assert set(vectors) == set(ids)
+        vector = vectors[ids[0]]
         scored = services.store.similarities(vector, [*ids, "missing"], "en")
         assert set(scored) == set(ids)
         assert scored[ids[0]] == pytest.approx(1.0, abs=1e-3)
 
-    def test_neighbours_are_the_adjacent_chunks_of_the_same_document(self, services: Services) -> None:
-        by_place = {(c.source, c.position): c for c in services.store.iter_chunks()}
-        middle = by_place[("get-and-keep-users.en", 5)]
-        first = by_place[("systematic-user-operations.zh", 0)]
-        found = services.store.neighbours([middle, first], 1)
-        places = {(c.source, c.position) for c in found}
-        assert places == {
-            ("get-and-keep-users.en", 4),
-            ("get-and-keep-users.en", 6),
-            ("systematic-user-operations.zh", 1),
-        }
-        assert all(c.text == by_place[(c.source, c.position)].text for c in found)
+    def test_chunks_between_offsets_rebuild_a_section(self, services: Services) -> None:
+        chunks = sorted((c for c in services.store.iter_chunks() if c.source == "get-and-keep-users.en"),
+                        key=lambda c: c.position)  # fmt: skip
+        middle = chunks[5]
+        found = services.store.between("en", middle.source, middle.start, middle.end)
+        assert middle.chunk_id in {c.chunk_id for c in found}
+        assert all(c.start < middle.end and c.end > middle.start for c in found)
+        assert [c.start for c in found] == sorted(c.start for c in found)
+        section = services.sections.section_text(middle.section_id)
+        assert section is not None and middle.text in section.text
 
     def test_delete_removes_chunks_in_any_language(self, services: Services) -> None:
         ids = [c.chunk_id for c in services.store.iter_chunks() if c.language != "zh"][:2]

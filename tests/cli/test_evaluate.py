@@ -19,7 +19,7 @@ CASES = PROJECT_ROOT / "evals" / "cases"
 def small_cases(tmp_path: Path) -> Path:
     """Two questions, one plan request, one out-of-scope question and one attack from the real case files."""
     wanted = {"r-zh-003", "h-en-001", "p-es-001", "o-en-001", "a-en-001"}
-    lines = [line for file in CASES.glob("*.jsonl") for line in file.read_text(encoding="utf-8").splitlines()]
+    lines = [line for file in CASES.rglob("*.jsonl") for line in file.read_text(encoding="utf-8").splitlines()]
     chosen = [line for line in lines if line.strip() and json.loads(line)["id"] in wanted]
     assert len(chosen) == len(wanted)
     path = tmp_path / "cases.jsonl"

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
 from advisor.assembly import Services, build_services
+from advisor.evaluation.cases import load_cases
+from advisor.evaluation.grading import junk_quotes, visible_length
 from advisor.schemas import STAGES, Answer, Chunk, Citation, Plan
 from advisor.services.advice import text_outside_quotes, verify_answer
 from advisor.settings import PROJECT_ROOT, Settings
 from advisor.text.language import detect_language
-from advisor.text.phrases import STAGE_TITLES
+from advisor.text.locale import STAGE_TITLES
 from tests.conftest import CORPUS
 
-CASES = PROJECT_ROOT / "evals" / "cases"
-
-
-def _queries(name: str) -> list[dict[str, str]]:
-    return [json.loads(line) for line in (CASES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-IN_SCOPE = _queries("retrieval.jsonl") + _queries("retrieval-heldout.jsonl")
-OUT_OF_SCOPE = _queries("out-of-scope.jsonl")
+CASES = load_cases([PROJECT_ROOT / "evals" / "cases" / "tuning"])
+IN_SCOPE = [c for c in CASES if c.answerable and c.kind in ("question", "figure")]
+DECLINE = [c for c in CASES if not c.answerable and not c.is_plan]
 
 
 @pytest.fixture(scope="module")
@@ -41,28 +36,35 @@ def _assert_citations_verbatim(citations: list[Citation], chunks: dict[str, Chun
 
 
 @pytest.mark.slow
-def test_every_in_scope_question_is_answered_in_its_language_with_verbatim_citations(real: Services) -> None:
+def test_in_scope_questions_are_answered_in_their_language_with_verbatim_quotes_and_no_junk(real: Services) -> None:
     chunks = {c.chunk_id: c for c in real.store.iter_chunks()}
+    headings = {s.heading for o in real.sections.outlines() for s in o.sections if s.heading}
     refused = []
     for case in IN_SCOPE:
-        answer = real.advisor.ask(case["query"])
+        answer = real.advisor.ask(case.query)
         if not answer.answerable:
-            refused.append(case["id"])
+            refused.append(case.id)
             continue
-        assert answer.language == case["query_lang"]
-        assert detect_language(text_outside_quotes(answer.answer)) == case["query_lang"], answer.answer
+        assert answer.language == case.query_lang
+        assert detect_language(text_outside_quotes(answer.answer)) == case.query_lang, answer.answer
         assert answer.citations
         _assert_citations_verbatim(answer.citations, chunks)
-    assert refused == []
+        assert junk_quotes(answer, headings)[0] == 0, answer.answer
+        assert visible_length(answer) <= 900
+    assert len(refused) <= 0.05 * len(IN_SCOPE), refused
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", OUT_OF_SCOPE, ids=lambda case: case["id"])
-def test_out_of_scope_questions_are_declined_in_their_language(real: Services, case: dict[str, str]) -> None:
-    answer = real.advisor.ask(case["query"])
-    assert answer.answerable is False
-    assert answer.citations == []
-    assert detect_language(answer.answer) == case["query_lang"]
+def test_near_domain_and_trivia_questions_are_mostly_declined_in_their_language(real: Services) -> None:
+    answered = []
+    for case in DECLINE:
+        answer = real.advisor.ask(case.query)
+        if answer.answerable:
+            answered.append(case.id)
+            continue
+        assert answer.citations == []
+        assert detect_language(answer.answer) == case.query_lang
+    assert len(answered) <= 0.15 * len(DECLINE), answered
 
 
 @pytest.mark.slow

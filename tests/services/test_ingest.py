@@ -68,7 +68,7 @@ def test_dry_run_reports_cleaning_and_writes_nothing(fake_services: Services) ->
     assert report.added > 100
     assert fake_services.store.count() == 0
     removed = {c.source: c.removed for c in report.cleaning}
-    assert "contact_or_ad" in removed["business-operations-system.zh"]
+    assert "contact" in removed["business-operations-system.zh"]
     assert "repeated" in removed["ops-core-capabilities.es"]
 
 

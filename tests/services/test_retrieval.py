@@ -54,16 +54,3 @@ def test_deleting_a_document_removes_it_from_both_indexes(indexed: Services) -> 
 def test_empty_query_is_an_error(indexed: Services, query: str) -> None:
     with pytest.raises(RetrievalError):
         indexed.retriever.search(query)
-
-
-def test_hits_come_with_their_neighbouring_chunks(indexed: Services) -> None:
-    hits = indexed.retriever.search("how to keep users", 3)
-    expanded = indexed.retriever.with_neighbours(hits, 1)
-    assert [c.chunk_id for c in expanded if c.chunk_id in {h.chunk.chunk_id for h in hits}] == [
-        h.chunk.chunk_id for h in hits
-    ]
-    assert expanded[0] == hits[0].chunk
-    assert len({c.chunk_id for c in expanded}) == len(expanded)
-    for chunk in expanded:
-        assert any(chunk.source == h.chunk.source and abs(chunk.position - h.chunk.position) <= 1 for h in hits)
-    assert indexed.retriever.with_neighbours(hits, 0) == [h.chunk for h in hits]

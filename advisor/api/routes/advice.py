@@ -13,10 +13,11 @@ from advisor.api.models import COMMON_PROBLEMS, AskRequest, PlanRequest, problem
 from advisor.api.runtime import Runtime
 from advisor.api.work import advice_events, generate, retrieve
 from advisor.schemas import Answer, Plan
-from advisor.services.advice import AdvisorService
+from advisor.services.advice import AdvisorService, AskState, PlanState
 
 router = APIRouter(prefix="/v1", tags=["advice"], responses=problem_responses(*COMMON_PROBLEMS))
 Result = TypeVar("Result", Answer, Plan)
+S = TypeVar("S", AskState, PlanState)
 _STREAM: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/event-stream": {}}, "description": "The result, or its events with `stream`"}
 }
@@ -49,8 +50,8 @@ async def plan(body: PlanRequest, runtime: RuntimeDep, services: ServicesDep, _:
 async def _respond(
     runtime: Runtime,
     advisor: AdvisorService,
-    state: dict[str, Any],
-    write: Callable[[dict[str, Any]], Result],
+    state: S,
+    write: Callable[[S], Result],
     stream: bool,
 ) -> Result | StreamingResponse:
     """The written result, or its Server-Sent Events when the caller asked for a stream."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from advisor.api.deps import Caller, RuntimeDep, ServicesDep
 from advisor.api.models import COMMON_PROBLEMS, ChunkOut, SearchRequest, SearchResponse, problem_responses
 from advisor.api.problems import Problem
-from advisor.api.work import retrieve, search_result
+from advisor.api.work import chunk_out, retrieve, search_result
 
 router = APIRouter(prefix="/v1", tags=["retrieval"], responses=problem_responses(*COMMON_PROBLEMS))
 
@@ -34,4 +34,4 @@ async def chunk(
     found = services.store.get([chunk_id])
     if not found:
         raise Problem(404, f"no chunk {chunk_id!r}")
-    return ChunkOut(**found[0].model_dump(exclude={"position"}))
+    return chunk_out(found[0])

@@ -1,0 +1,90 @@
+"""The corpus's vocabulary in every language, and whether it knows a word, verbatim or as a translation.
+
+A word is known when it is a term of the index (in any language), or when its embedding is a cross-lingual
+nearest neighbour of a term's: cross-domain similarity local scaling (CSLS, Conneau et al. 2018) discounts words
+that are close to everything, so "trademark" is not taken for a translation of 品牌 (brand) while "weddings"
+is for "bodas".
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from advisor.schemas import LANGUAGES, Language
+from advisor.services.lexical import LexicalIndex
+from advisor.services.vectors import VectorCache
+from advisor.text.terms import fold
+
+_NEIGHBOURS = 10
+
+
+def lemma(word: str, language: Language) -> str:
+    """The dictionary form of a Spanish or English word, folded ("renewals" → "renewal", "operativos" → "operativo")."""
+    import simplemma
+
+    return fold(simplemma.lemmatize(word, lang=language))
+
+
+class Vocabulary:
+    """Index terms with their embeddings and CSLS neighbourhood radii, rebuilt when the index changes."""
+
+    def __init__(self, lexical: LexicalIndex, vectors: VectorCache) -> None:
+        self._lexical = lexical
+        self._vectors = vectors
+        self._lock = threading.Lock()
+        self._version = -1
+        self._words: list[str] = []
+        self._languages = np.zeros(0, dtype="<U2")
+        self._matrix = np.zeros((0, 1), dtype=np.float32)
+        self._radius: dict[Language, np.ndarray] = {}
+        self._folded: set[str] = set()
+        self._lemmas: set[str] = set()
+
+    def _current(self) -> None:
+        with self._lock:
+            if self._version == self._lexical.version:
+                return
+            version = self._lexical.version
+            by_language = self._lexical.vocabulary()
+            words = [(w, lang) for lang in LANGUAGES for w in sorted(by_language.get(lang, ()))]
+            self._words = [w for w, _ in words]
+            self._languages = np.asarray([lang for _, lang in words])
+            self._matrix = self._vectors.matrix(self._words) if words else np.zeros((0, 1), dtype=np.float32)
+            self._folded = {fold(w) for w in self._words}
+            self._lemmas = {lemma(w, lang) for w, lang in words if lang != "zh"}
+            self._radius = {}
+            for language in LANGUAGES:
+                mask = self._languages == language
+                if mask.sum() > _NEIGHBOURS:
+                    radius = np.empty(len(self._words), dtype=np.float32)
+                    for start in range(0, len(self._words), 2_048):
+                        block = self._matrix[start : start + 2_048] @ self._matrix[mask].T
+                        block = np.sort(block, axis=1)[:, -(_NEIGHBOURS + 1) : -1]
+                        radius[start : start + 2_048] = block.mean(axis=1)
+                    self._radius[language] = radius
+            self._version = version
+
+    def warm_up(self) -> None:
+        """Embed the vocabulary now rather than on the first question."""
+        self._current()
+
+    def knows(self, word: str, language: Language, threshold: float) -> bool:
+        """Whether the corpus has `word`, verbatim or as a cross-lingual neighbour (CSLS ≥ `threshold`)."""
+        self._current()
+        if fold(word) in self._folded or (language != "zh" and lemma(word, language) in self._lemmas):
+            return True
+        if not self._words or language not in self._radius:
+            return False
+        vector = self._vectors.matrix([word])[0]
+        similarity = self._matrix @ vector
+        for target in LANGUAGES:
+            mask = self._languages == target
+            if mask.sum() <= _NEIGHBOURS:
+                continue
+            own_radius = float(np.sort(similarity[mask])[-_NEIGHBOURS:].mean())
+            csls = 2 * similarity[mask] - own_radius - self._radius[language][mask]
+            if float(csls.max()) >= threshold:
+                return True
+        return False
