@@ -65,10 +65,14 @@ class Services:
     def warm_up(self) -> None:
         """Load models and dictionaries now, so the first request does not pay for them."""
         self.embeddings.warm_up()
+        # Jieba's dictionary and the vocabulary's embeddings (answerability) load after readiness, not before it;
+        # a request that needs them first waits for them.
+        threading.Thread(target=self._warm_up_later, name="advisor-warm-up", daemon=True).start()
+
+    def _warm_up_later(self) -> None:
         load_dictionary(self.settings.data_dir / "cache")
         terms("预热", "zh")
-        # The vocabulary's embeddings (answerability) are built after readiness, not before it.
-        threading.Thread(target=self.vocabulary.warm_up, name="advisor-vocabulary", daemon=True).start()
+        self.vocabulary.warm_up()
 
     def close(self) -> None:
         """Release files, connections and worker processes."""

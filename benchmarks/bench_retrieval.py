@@ -2,12 +2,14 @@
 
 Prints figures with the targets beside them; asserts nothing. See benchmarks/README.md for each figure.
 
-1. Real corpus, in a fresh temporary data dir: one full `ingest_paths()` in chunks/s, after the lazy first-use
-   loads (USE tokenizer and weights, jieba dictionary), which are timed apart. Where the time goes: the embedding
-   calls Chroma makes during the ingest are timed in place; cleaning + chunking and the BM25 terms are re-run
-   alone; "rest" is the remainder (Chroma and record-manager writes, LangChain's `index()`). `embed_array` is
-   also timed alone on the same chunk texts. Then `embed_query` p50 and `retriever.search(q, 5)` p50/p95 over
-   the eval queries (`evals/cases/retrieval.jsonl`, zh/en/es), each after one warm-up pass.
+1. Real corpus, in a fresh temporary data dir: one full `ingest_paths()` in characters of source text per second
+   (chunk counts depend on the chunk size; characters do not, so the vanilla baseline is measured the same way),
+   after the lazy first-use loads (USE tokenizer and weights, jieba dictionary), which are timed apart. Where the
+   time goes: the embedding calls Chroma makes during the ingest are timed in place; cleaning + chunking and the
+   BM25 terms are re-run alone; "rest" is the remainder (Chroma and record-manager writes, LangChain's
+   `index()`). `embed_array` is also timed alone on the same chunk texts. Then `embed_query` p50 and
+   `retriever.search(q, 5)` p50/p95 over the eval queries (`evals/cases/tuning/retrieval.jsonl`, zh/en/es), each
+   after one warm-up pass.
 2. Synthetic index of N chunks (default 100 000), built without running the model on N texts: each distinct
    sentence of the real chunks is embedded and tokenised once; a synthetic chunk is a seeded random draw of k
    sentences of one language (k and the language mix follow the real chunks), its vector the normalised mean of
@@ -46,12 +48,12 @@ from advisor.settings import Settings  # noqa: E402
 from advisor.text.chunking import split_sentences  # noqa: E402
 from advisor.text.terms import terms  # noqa: E402
 
-QUERIES_FILE = ROOT / "evals" / "cases" / "retrieval.jsonl"
+QUERIES_FILE = ROOT / "evals" / "cases" / "tuning" / "retrieval.jsonl"
 SEED = 20240601
 BATCH = 5_000
 NOISE = 0.02  # standard deviation per dimension of the noise added to a synthetic vector (before normalising)
 CHUNKS_PER_DOCUMENT = 25
-TARGET_INGEST, TARGET_SEARCH, TARGET_SEARCH_LARGE = ">= 300 chunks/s", "p95 <= 25 ms", "p95 <= 60 ms"
+TARGET_SEARCH, TARGET_SEARCH_LARGE = "p95 <= 25 ms", "p95 <= 60 ms"
 Row = tuple[str, str, str]  # figure, value, target
 
 
@@ -98,6 +100,7 @@ def bench_real_corpus(data_dir: Path, queries: list[str], repeat: int) -> tuple[
     services.embeddings.backend.embed_documents = timed_embed_documents  # type: ignore[method-assign]
     ingest_s, report = timed(services.ingest.ingest_paths)
     services.embeddings.backend.embed_documents = embed_documents  # type: ignore[method-assign]
+    characters = sum(len(d.text) for d in read_documents([settings.corpus_dir]))  # source text, as written
     repeats = [ingest_s]
     for _ in range(repeat - 1):  # the same warm ingest again, after deleting every document
         for change in report.documents:
@@ -118,12 +121,12 @@ def bench_real_corpus(data_dir: Path, queries: list[str], repeat: int) -> tuple[
         ("open services (empty store)", f"{open_s:6.2f} s", ""),
         ("first use: USE tokenizer + weights, ingest workers, jieba dictionary", f"{loads_s:6.2f} s", ""),
         (
-            f"ingest {report.added} chunks (warm), median of {repeat}",
-            f"{report.added / float(np.median(repeats)):6.0f} chunks/s",
-            TARGET_INGEST,
+            f"ingest {characters} characters ({report.added} chunks, warm), median of {repeat}",
+            f"{characters / float(np.median(repeats)):6.0f} chars/s",
+            "",
         ),
-        (f"  best of {repeat}", f"{report.added / min(repeats):6.0f} chunks/s", ""),
-        ("  cold, i.e. with the first-use loads", f"{report.added / (ingest_s + loads_s):6.0f} chunks/s", ""),
+        (f"  best of {repeat}", f"{characters / min(repeats):6.0f} chars/s", ""),
+        ("  cold, i.e. with the first-use loads", f"{characters / (ingest_s + loads_s):6.0f} chars/s", ""),
         ("  ingest wall time (warm)", f"{ingest_s:6.2f} s", ""),
         ("  embedding (embed_documents calls inside the ingest)", share(inside_s), ""),
         ("  read + clean + chunk (re-run alone)", share(prepare_s), ""),
@@ -133,11 +136,11 @@ def bench_real_corpus(data_dir: Path, queries: list[str], repeat: int) -> tuple[
         (f"query embedding, {len(queries)} queries (ms)", f"p50 {np.percentile(query_ms, 50):6.1f}", ""),
         ("search k=5 (ms)", percentiles(search_ms), TARGET_SEARCH),
     ]
-    rows += bench_baseline(queries, report.added / float(np.median(repeats)), search_ms)
+    rows += bench_baseline(queries, characters / float(np.median(repeats)), search_ms)
     return rows, services, chunks
 
 
-def bench_baseline(queries: list[str], chunks_per_second: float, search_ms: np.ndarray) -> list[Row]:
+def bench_baseline(queries: list[str], characters_per_second: float, search_ms: np.ndarray) -> list[Row]:
     """The vanilla pipeline (1000/200 splits of the raw files, all-MiniLM-L6-v2, Chroma) in this process."""
     try:
         from advisor.evaluation.baseline import baseline_documents, build_baseline
@@ -147,11 +150,12 @@ def bench_baseline(queries: list[str], chunks_per_second: float, search_ms: np.n
     documents = baseline_documents(CORPUS)
     build_s, search = timed(build_baseline, CORPUS, documents)
     baseline_ms = latencies_ms(partial(search, k=5), queries)
-    base_rate = len(documents) / build_s
+    characters = sum(len(path.read_text(encoding="utf-8")) for path in CORPUS.glob("*.txt"))
+    base_rate = characters / build_s
     return [
-        (f"vanilla baseline ingest ({len(documents)} chunks of 1000 chars)", f"{base_rate:6.0f} chunks/s", ""),
+        (f"vanilla baseline ingest ({len(documents)} chunks of 1000 chars)", f"{base_rate:6.0f} chars/s", ""),
         ("vanilla baseline search k=5 (ms)", percentiles(baseline_ms), ""),
-        ("ratio advisor / baseline: ingest chunks/s", f"{chunks_per_second / base_rate:6.2f}", ""),
+        ("ratio advisor / baseline: ingest chars/s", f"{characters_per_second / base_rate:6.2f}", ""),
         (
             "ratio advisor / baseline: search p95",
             f"{np.percentile(search_ms, 95) / np.percentile(baseline_ms, 95):6.2f}",

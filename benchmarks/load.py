@@ -1,4 +1,4 @@
-"""Load test of the HTTP API: closed-loop clients on /v1/search and /v1/ask, then an overload phase.
+"""Load test of the HTTP API: clients on /v1/search, /v1/ask and /v1/plan, then an overload phase.
 
 Prints figures with the targets beside them and a PASS/FAIL line per target; exits 1 when a target is missed
 (after printing everything), 2 when the server cannot be started or never becomes ready.
@@ -12,19 +12,21 @@ Without `--url` the script starts `advisor serve` on a free port of 127.0.0.1 (s
 `ADVISOR_DATA_DIR`, default `.data/`, which must already be indexed: `advisor ingest`), times how long the
 process takes until GET /readyz answers 200 (target <= 3 s), runs the phases and stops the server.
 
-1. Per route (`--routes`, default search then ask): `--clients` clients share one httpx.AsyncClient for
+1. Per route (`--routes`, default search, ask, then plan): `--clients` clients share one httpx.AsyncClient for
    `--warmup` s (not recorded) and then `--duration` s. By default they run open loop, like users with think
    time: each sends one request every `--interval` s (1 s) on schedule, whether or not its previous answer has
    arrived, and latency counts from the scheduled time, so queueing in the server is never hidden.
    `--interval 0` makes them closed loop (the next request as soon as an answer arrives): the saturation
-   throughput. Targets on 2 cores: search p95 <= 50 ms, ask p95 <= 300 ms (extractive generator), no 5xx and
+   throughput. Targets on 2 cores: search p95 <= 50 ms, ask p95 <= 150 ms and plan p95 <= 300 ms (extractive
+   generator), no 5xx and
    no transport errors.
 2. Overload: `--overload-clients` clients, spread over the routes, for `--duration` s, without backing off on 503
    or 429 (the worst case), while a prober in its own thread sends GET /healthz every 0.25 s. Targets: only 200,
    429 and 503 appear (503s carry Retry-After), and /healthz stays under 100 ms (max).
 
-The queries are the in-scope eval questions (`evals/cases/*.jsonl` with `answerable` true and a kind other than
-adversarial, zh/en/es), shuffled with a fixed seed and taken in turn by all clients. The load generator runs on
+The queries are the in-scope tuning questions (`evals/cases/tuning/*.jsonl` with `answerable` true and a kind other
+than adversarial, zh/en/es) and, for /v1/plan, the tuning plan requests, shuffled with a fixed seed and taken in turn
+by all clients. The load generator runs on
 the same machine as the server and takes CPU from it (httpx costs roughly a millisecond per request): on 2 cores
 the figures are pessimistic. Compare runs made on an otherwise idle machine.
 """
@@ -44,7 +46,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -55,8 +56,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
 SEED = 20240601
-ROUTES = {"search": "/v1/search", "ask": "/v1/ask"}
-TARGET_P95_MS = {"search": 50.0, "ask": 300.0}
+ROUTES = {"search": "/v1/search", "ask": "/v1/ask", "plan": "/v1/plan"}
+TARGET_P95_MS = {"search": 50.0, "ask": 150.0, "plan": 300.0}
 TARGET_READY_S = 3.0
 TARGET_HEALTHZ_MS = 100.0
 OVERLOAD_ALLOWED = {200, 429, 503}
@@ -89,22 +90,39 @@ class Report:
             self.failures.append(name)
 
 
-def load_queries() -> list[str]:
-    """The in-scope eval questions of every case file, shuffled with a fixed seed."""
+def load_queries(plans: bool = False) -> list[tuple[str, str]]:
+    """(query, context) of the in-scope tuning questions, or of the plan requests, shuffled with a fixed seed."""
     queries = []
-    for path in sorted(CASES.glob("*.jsonl")):
+    for path in sorted((CASES / "tuning").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 case = json.loads(line)
-                if case.get("answerable") and case.get("kind") != "adversarial" and case.get("query"):
-                    queries.append(case["query"])
+                in_scope = case.get("answerable") and case.get("kind") != "adversarial" and case.get("query")
+                if in_scope and (case.get("kind") == "plan") == plans:
+                    queries.append((case["query"], case.get("context", "")))
     random.Random(SEED).shuffle(queries)
     return queries
 
 
-def body_for(route: str, query: str) -> dict[str, object]:
+class Queries:
+    """Questions for search and ask, plan requests for plan, each cycled in a fixed shuffled order."""
+
+    def __init__(self) -> None:
+        self.questions = load_queries()
+        self.plans = load_queries(plans=True)
+        self._cycles = {False: itertools.cycle(self.questions), True: itertools.cycle(self.plans)}
+
+    def next(self, route: str) -> tuple[str, str]:
+        """The next query for `route` (the clients take them in turn)."""
+        return next(self._cycles[route == "plan"])
+
+
+def body_for(route: str, query: tuple[str, str]) -> dict[str, object]:
     """The JSON body of one request on `route`."""
-    return {"query": query, "k": 5} if route == "search" else {"question": query}
+    text, context = query
+    if route == "search":
+        return {"query": text, "k": 5}
+    return {"goal": text, "context": context} if route == "plan" else {"question": text}
 
 
 def free_port() -> int:
@@ -145,15 +163,15 @@ def wait_ready(url: str, started: float, process: subprocess.Popen[bytes] | None
 
 
 async def client_loop(
-    http: httpx.AsyncClient, route: str, queries: Iterator[str], deadline: float, samples: list[Sample] | None
+    http: httpx.AsyncClient, route: str, queries: Queries, deadline: float, samples: list[Sample] | None
 ) -> None:
     """Send one request after another on `route` until `deadline`; record them in `samples` unless None."""
     while time.perf_counter() < deadline:
-        await timed_request(http, route, next(queries), time.perf_counter(), samples)
+        await timed_request(http, route, queries.next(route), time.perf_counter(), samples)
 
 
 async def timed_request(
-    http: httpx.AsyncClient, route: str, query: str, scheduled: float, samples: list[Sample] | None
+    http: httpx.AsyncClient, route: str, query: tuple[str, str], scheduled: float, samples: list[Sample] | None
 ) -> None:
     """One request; its latency counts from when it was scheduled, so a slow server cannot hide queueing."""
     try:
@@ -168,7 +186,7 @@ async def timed_request(
 async def paced_client(
     http: httpx.AsyncClient,
     route: str,
-    queries: Iterator[str],
+    queries: Queries,
     start: float,
     deadline: float,
     interval: float,
@@ -179,7 +197,7 @@ async def paced_client(
     due = start + random.uniform(0, interval)  # clients spread over the interval
     while due < deadline:
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        pending.append(asyncio.create_task(timed_request(http, route, next(queries), due, samples)))
+        pending.append(asyncio.create_task(timed_request(http, route, queries.next(route), due, samples)))
         due += interval
     await asyncio.gather(*pending)
 
@@ -189,7 +207,7 @@ async def run_clients(
     routes: list[str],
     clients: int,
     seconds: float,
-    queries: Iterator[str],
+    queries: Queries,
     record: bool,
     interval: float = 0.0,
 ) -> tuple[list[Sample], float]:
@@ -259,7 +277,7 @@ async def phase_routes(
     clients: int,
     duration: float,
     warmup: float,
-    queries: Iterator[str],
+    queries: Queries,
     report: Report,
     interval: float,
 ) -> None:
@@ -295,7 +313,7 @@ async def phase_routes(
 
 
 async def phase_overload(
-    url: str, routes: list[str], clients: int, duration: float, queries: Iterator[str], report: Report
+    url: str, routes: list[str], clients: int, duration: float, queries: Queries, report: Report
 ) -> None:
     """Phase 2: `clients` clients over the routes without back-off, and /healthz probed from its own thread."""
     print(f"\nphase 2 (overload): {clients} clients over {', '.join(routes)} for {duration:g} s, "
@@ -336,11 +354,11 @@ async def phase_overload(
 
 async def run_phases(url: str, args: argparse.Namespace, routes: list[str], report: Report) -> None:
     """Phase 1, then phase 2 unless `--overload-clients 0`."""
-    queries = load_queries()
-    if not queries:
-        raise RuntimeError(f"no in-scope queries in {CASES}")
-    print(f"queries: {len(queries)} in-scope eval questions (zh/en/es), cycled in a fixed shuffled order", flush=True)
-    cycle = itertools.cycle(queries)  # shared: the clients take the queries in turn
+    cycle = Queries()
+    if not cycle.questions or not cycle.plans:
+        raise RuntimeError(f"no in-scope questions or plan requests in {CASES / 'tuning'}")
+    print(f"queries: {len(cycle.questions)} in-scope tuning questions and {len(cycle.plans)} plan requests "
+          "(zh/en/es), each cycled in a fixed shuffled order", flush=True)  # fmt: skip
     if args.clients > 0 and args.duration > 0:
         await phase_routes(url, routes, args.clients, args.duration, args.warmup, cycle, report, args.interval)
     if args.overload_clients > 0 and args.duration > 0:
@@ -384,7 +402,7 @@ def parse_args() -> argparse.Namespace:
         "--interval", type=float, default=1.0, help="phase 1: seconds between a client's requests (0: closed loop)"
     )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured per phase")
-    parser.add_argument("--routes", default="search,ask", help="comma-separated, from: search, ask")
+    parser.add_argument("--routes", default="search,ask,plan", help="comma-separated, from: search, ask, plan")
     parser.add_argument("--overload-clients", type=int, default=64, help="clients in phase 2 (0: skip it)")
     parser.add_argument("--warmup", type=float, default=5.0, help="unrecorded seconds before each route of phase 1")
     args = parser.parse_args()

@@ -77,6 +77,20 @@ class ChunkOut(BaseModel):
     text: str
 
 
+class SectionOut(BaseModel):
+    """A section read back from its chunks: its heading path, text and enumerations."""
+
+    section_id: str
+    source: str
+    language: Language
+    title: str
+    section: str = Field(description="heading path: document title › heading › heading")
+    heading: str
+    text: str = Field(description="the section's own text (subsections excluded)")
+    lists: list[list[str]] = Field(description="the items of each enumeration in the section")
+    chunk_ids: list[str]
+
+
 class SearchResult(ChunkOut):
     score: float
 

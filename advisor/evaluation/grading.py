@@ -19,7 +19,12 @@ _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _QUOTE = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
 _OWN_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+|\n|$)|(?<=[.!?])\s+")
-_TEMPLATE = template_fragments()
+_TEMPLATE = [
+    re.compile(
+        (r"\b" if re.match(r"[A-Za-z0-9]", f) else "") + re.escape(f) + (r"\b" if re.search(r"[A-Za-z0-9]$", f) else "")
+    )
+    for f in template_fragments()
+]
 
 
 def fold(text: str) -> str:
@@ -86,7 +91,7 @@ def numbers_faithful(result: Answer | Plan, prompt: str, texts: Mapping[str, str
 
 def _without_template(text: str) -> str:
     for fragment in _TEMPLATE:
-        text = text.replace(fragment, " ")
+        text = fragment.sub(" ", text)
     return text
 
 

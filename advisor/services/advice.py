@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -138,12 +138,18 @@ class AdvisorService:
         self.config = config
         self._stage_units: dict[tuple[int, Stage], list[ReadingUnit]] = {}
         self._stage_lock = threading.Lock()
-        self.ask_chain: Runnable[dict[str, object], Answer] = RunnableLambda(
-            lambda r: self.prepare_ask(str(r["question"]), r.get("k"))  # type: ignore[arg-type]
-        ) | RunnableLambda(self.write_answer)
-        self.plan_chain: Runnable[dict[str, object], Plan] = RunnableLambda(
-            lambda r: self.prepare_plan(str(r["goal"]), str(r.get("context", "")))
-        ) | RunnableLambda(self.write_plan)
+        self.ask_chain: Runnable[dict[str, Any], Answer] = RunnableLambda(self._prepare_ask_request) | RunnableLambda(
+            self.write_answer
+        )
+        self.plan_chain: Runnable[dict[str, Any], Plan] = RunnableLambda(self._prepare_plan_request) | RunnableLambda(
+            self.write_plan
+        )
+
+    def _prepare_ask_request(self, request: dict[str, Any]) -> AskState:
+        return self.prepare_ask(str(request["question"]), request.get("k"))
+
+    def _prepare_plan_request(self, request: dict[str, Any]) -> PlanState:
+        return self.prepare_plan(str(request["goal"]), str(request.get("context", "")))
 
     @property
     def generator_name(self) -> str:
@@ -157,6 +163,10 @@ class AdvisorService:
     def plan(self, goal: str, context: str = "") -> Plan:
         """A five-stage plan for `goal`, every step citing the articles."""
         return self.plan_chain.invoke({"goal": goal, "context": context})
+
+    def write(self, state: State) -> Answer | Plan:
+        """The answer or plan for prepared evidence."""
+        return self.write_answer(state) if isinstance(state, AskState) else self.write_plan(state)
 
     def has_evidence(self, state: State) -> bool:
         """Whether the evidence addresses the request (False means the advisor will decline)."""
@@ -202,9 +212,9 @@ class AdvisorService:
             found: dict[tuple[str, int, int], ReadingUnit] = {}
             for query in locale.STAGE_QUERIES[stage].values():
                 for unit in self._reader.gather(query, self.config.per_stage_k).units:
-                    key = (unit.source, unit.read.start, unit.read.end)
-                    if key not in found or unit.score > found[key].score:
-                        found[key] = unit
+                    span = (unit.source, unit.read.start, unit.read.end)
+                    if span not in found or unit.score > found[span].score:
+                        found[span] = unit
             cached = sorted(found.values(), key=lambda u: -u.score)
             with self._stage_lock:
                 self._stage_units = {k: v for k, v in self._stage_units.items() if k[0] == key[0]}

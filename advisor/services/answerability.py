@@ -106,7 +106,7 @@ class AnswerabilityJudge:
         config = self.config
         signals = Signals()
         top_hits = [hit.chunk.chunk_id for hit in hits[: config.residual_passages]]
-        stored = self._store.vectors(top_hits)
+        stored = self._vectors.stored(top_hits, self._store.vectors)
         if stored:
             basis = np.asarray([stored[i] for i in top_hits if i in stored], dtype=np.float32).T
             weights, *_ = np.linalg.lstsq(basis, vector, rcond=None)
@@ -124,7 +124,7 @@ class AnswerabilityJudge:
         texts = [s.text for unit in judged[:1] for s in unit.sentences if not s.heading]
         if texts:
             matrix = self._vectors.matrix(texts)
-            reference = self._vectors.query(locale.GENERIC_QUESTION[language])
+            reference = self._vectors.matrix([locale.GENERIC_QUESTION[language]])[0]
             signals.margin = float(np.max(matrix @ vector) - np.max(matrix @ reference))
         return signals
 
@@ -135,6 +135,8 @@ class AnswerabilityJudge:
             return Verdict(False)
         signals = self.signals(question, language, hits, units, vector)
         answerable = signals.score(self.config) < 0
+        if not signals.unknown:
+            return Verdict(answerable, signals)
         evidence = fold(" ".join(unit.read.text for unit in units[: self.config.judged_units]))
         words = self.words(question, language)
         specific = [surface(w, question) for w in words if zipf(w, language) < self.config.specific_zipf]

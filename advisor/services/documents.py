@@ -163,7 +163,7 @@ def prepare(document: SourceDocument, chunking: ChunkingSettings, shared: Collec
             Chunk(
                 chunk_id=chunk_identity(
                     document.id, document.language, document.title, position, text, section.section_id
-                ),  # fmt: skip
+                ),
                 source=document.id,
                 language=document.language,
                 title=document.title,

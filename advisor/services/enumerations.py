@@ -40,7 +40,7 @@ def enumerations(unit: ReadingUnit) -> list[Enumeration]:
             items.append((child.heading_end, end, child.path[-1] if child.path else ""))
         firsts = [item_sentence(unit, a, b) for a, b, _ in items]
         heads = [s.score for s in unit.sentences if s.heading]
-        score = max(heads + [max((s.score for s in firsts if s), default=-1.0)])
+        score = max([*heads, max((s.score for s in firsts if s), default=-1.0)])
         found.append(Enumeration(None, items, score))
     return found
 
@@ -70,7 +70,12 @@ def best_enumeration(
     count = requested_count(question, language)
     if count is None and not re.search(locale.ASKS_FOR_LIST[language], question, re.I):
         return None
-    options = [(unit, e) for unit in units for e in enumerations(unit) if len(e.items) >= 2 and e.score >= MATCH_FLOOR]
+    options = [
+        (unit, e)
+        for unit in units
+        for e in enumerations(unit)
+        if len(e.items) >= 2 and (e.score >= MATCH_FLOOR or (len(e.items) == count and e.score > 0))
+    ]
     if not options:
         return None
     return max(options, key=lambda o: (count is not None and len(o[1].items) == count, o[1].score + 0.1 * o[0].score))

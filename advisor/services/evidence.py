@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -97,6 +98,11 @@ class Gathered:
         return list(seen.values())
 
 
+@lru_cache(maxsize=8_192)
+def _spans(text: str, language: Language, cuts: tuple[int, ...]) -> list[tuple[int, int]]:
+    return sentence_spans(text, language, cuts=cuts)
+
+
 def _bigrams(text: str) -> set[str]:
     folded = re.sub(r"[\W\d_]+", "", text.casefold())
     return {folded[i : i + 2] for i in range(len(folded) - 1)}
@@ -117,9 +123,9 @@ class EvidenceReader:
 
     def gather(self, query: str, k: int, language: Language | None = None) -> Gathered:
         """The hits for `query` and the units they lead to, scored against `query`, best first."""
-        hits = self._retriever.search(query, k, language=language)
         vector = self.vectors.query(query)
-        reference = self.vectors.query(locale.GENERIC_QUESTION[detect_language(query)])
+        hits = self._retriever.search(query, k, language=language, vector=vector.tolist())
+        reference = self.vectors.matrix([locale.GENERIC_QUESTION[detect_language(query)]])[0]
         units = self.units_for(hits, vector, reference)
         return Gathered(hits, units, vector)
 
@@ -164,7 +170,7 @@ class EvidenceReader:
         inside = [s for s in outline.sections if read.start <= s.start < read.end]
         cuts = {item[0] for lst in outline.lists for item in lst.items if read.start <= item[0] < read.end}
         cuts |= {s.heading_end for s in inside}
-        spans = sentence_spans(read.text, outline.language, cuts=[c - read.start for c in cuts])
+        spans = _spans(read.text, outline.language, tuple(sorted(c - read.start for c in cuts)))
         headings = {(s.start, s.heading_end) for s in inside if s.heading}
         texts = [read.text[a:b] for a, b in spans]
         matrix = self.vectors.matrix(texts) if texts else np.zeros((0, len(vector)), dtype=np.float32)

@@ -15,7 +15,7 @@ from advisor.services.enumerations import Enumeration, best_enumeration, enumera
 from advisor.services.evidence import EvidenceSentence, ReadingUnit
 from advisor.services.extractive_plan import write_plan
 from advisor.services.generation import AnswerRequest, PlanRequest
-from advisor.services.quoting import Quoter, quoted, source_label, without_marker
+from advisor.services.quoting import Quoter, quoted, source_label
 from advisor.services.vectors import VectorCache
 from advisor.text import locale
 from advisor.text.quality import visible_size
@@ -55,8 +55,8 @@ class ExtractiveGenerator:
                 break
         if main is not None and lines:
             best = main.top
-            supports = [line for unit in units if unit is not main and unit.section.section_id != main.section.section_id
-                        if (line := self._support(unit, best, quoter))][:_SUPPORTS]  # fmt: skip
+            others = [u for u in units if u is not main and u.section.section_id != main.section.section_id]
+            supports = [line for unit in others if (line := self._support(unit, best, quoter))][:_SUPPORTS]
             if supports and lines:
                 lines.append(locale.SEE_ALSO[language])
                 for line in supports:
@@ -80,7 +80,7 @@ class ExtractiveGenerator:
         listing = listing or self._enumeration(unit, question, language)
         if listing is not None:
             lines = self._list_lines(unit, listing, quoter)
-            if len(lines) >= 2:
+            if len(lines) >= 2 or (lines and len(listing.items) >= 2 and "\n" in lines[0]):
                 return [locale.LEAD_LIST[language].format(source=source, n=len(listing.items)), *lines]
         points = self._points(unit, quoter)
         return [locale.LEAD_POINTS[language].format(source=source), *points] if points else []
@@ -125,13 +125,9 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _block(unit: ReadingUnit, items: list[tuple[int, int, int]], quoter: Quoter) -> list[str]:
-        """Short items quoted as one passage (each alone would be a fragment), under their numbers."""
-        start = without_marker(unit, items[0][0], items[0][1])
-        text = quoter.span(unit, start, items[-1][1], clip=400)
-        if text is None:
-            return []
-        numbers = f"{items[0][2]}–{items[-1][2]}. " if len(items) > 1 else f"{items[0][2]}. "
-        return [numbers + text]
+        """Short items quoted as one passage with their own numbering (each alone would be a fragment)."""
+        text = quoter.span(unit, items[0][0], items[-1][1], clip=400, keep_marker=True)
+        return [text] if text is not None else []
 
     def _points(self, unit: ReadingUnit, quoter: Quoter) -> list[str]:
         """The section's best sentences (two to six, within the main share of the answer) in reading order."""
@@ -159,7 +155,7 @@ class ExtractiveGenerator:
     @staticmethod
     def _support(unit: ReadingUnit, best: float, quoter: Quoter) -> str | None:
         """A supporting point: the unit's one or two best sentences, in reading order, if they match well enough."""
-        chosen = []
+        chosen: list[EvidenceSentence] = []
         for sentence in sorted((s for s in unit.sentences if s.quotable), key=lambda s: -s.score):
             if len(chosen) >= _SUPPORT_SENTENCES or sentence.score < max(POINT_FLOOR, best - SUPPORT_SPREAD):
                 break

@@ -58,7 +58,7 @@ def _candidates(units: list[ReadingUnit], stage: Stage) -> list[tuple[ReadingUni
 
 
 def _quotes(found: list[tuple[ReadingUnit, EvidenceSentence, float]], quoter: Quoter, count: int) -> list[str]:
-    out = []
+    out: list[str] = []
     for unit, sentence, _ in found:
         if len(out) >= count:
             break

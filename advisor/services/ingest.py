@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from langchain_core.documents import Document
-from langchain_core.indexing import index
 
 from advisor.backends.embeddings import PrimedEmbeddings
 from advisor.backends.records import SQLiteRecordManager
@@ -171,6 +170,8 @@ class IngestService:
             self._forget_if_language_changed(doc, existing)
             # One call per document with the whole document in one batch: incremental cleanup then
             # removes exactly this document's stale chunks and never touches chunks of a later batch.
+            from langchain_core.indexing import index  # imported on the first write, not at start-up
+
             result = index(
                 doc.langchain_documents(),
                 self._records,

@@ -76,6 +76,7 @@ class Retriever(BaseRetriever):
         *,
         language: Language | None = None,
         sources: Sequence[str] | None = None,
+        vector: Sequence[float] | None = None,
     ) -> list[SearchHit]:
         """The `k` best chunks for `query`, optionally only in one language or from some sources."""
         if not query or not query.strip():
@@ -84,7 +85,7 @@ class Retriever(BaseRetriever):
             raise RetrievalError(f"language must be one of {', '.join(LANGUAGES)}")
         k = k or self.config.k
         query_language = detect_language(query)
-        vector = self._embeddings.embed_query(query)
+        vector = list(vector) if vector is not None else self._embeddings.embed_query(query)
         n = max(self.config.candidates, k)
         config = self.config
         # chunk id -> (language, dense similarity, standardised similarity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -48,5 +48,32 @@ class VectorCache:
         return np.stack([lookup[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
-        """The query embedding of `text` (not cached: questions rarely repeat exactly)."""
-        return np.asarray(self._embeddings.embed_query(text), dtype=np.float32)
+        """The query embedding of `text` (cached too: popular questions come back)."""
+        key = f"\x00query\x00{text}"
+        with self._lock:
+            cached = self._vectors.get(key)
+            if cached is not None:
+                self._vectors.move_to_end(key)
+                return cached
+        vector = np.asarray(self._embeddings.embed_query(text), dtype=np.float32)
+        with self._lock:
+            self._vectors[key] = vector
+            while len(self._vectors) > self._capacity:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def stored(
+        self, chunk_ids: list[str], fetch: Callable[[list[str]], dict[str, list[float]]]
+    ) -> dict[str, np.ndarray]:
+        """The stored vectors of some chunks (a chunk id names its content, so they are cached by id)."""
+        keys = {chunk_id: f"\x00chunk\x00{chunk_id}" for chunk_id in chunk_ids}
+        with self._lock:
+            found = {i: self._vectors[k] for i, k in keys.items() if k in self._vectors}
+        missing = [i for i in chunk_ids if i not in found]
+        if missing:
+            fresh = {i: np.asarray(v, dtype=np.float32) for i, v in fetch(missing).items()}
+            with self._lock:
+                for chunk_id, vector in fresh.items():
+                    self._vectors[keys[chunk_id]] = vector
+            found.update(fresh)
+        return found

@@ -36,7 +36,8 @@ _LABELLED_LINKS = re.compile(r"^(热门(标签|搜索|话题)|标签|tags?|etiqu
 _SEARCH_BOX = re.compile(r"^(搜索|search|buscar)\b.{0,30}$", re.I)
 _MENU_BUTTON = re.compile(
     r"^(book a (tour|demo|call)|book now|sign up|log in|subscribe|get started|start (a |your )?free trial|contact us|"
-    r"reserva (ya|ahora)|suscr[ií]bete|reg[ií]strate|contacto|立即(预约|注册|登录)|免费试用)\s+(?=[A-ZÁÉÍÓÚÑ\u4e00-\u9fff])",
+    r"reserva (ya|ahora)|suscr[ií]bete|reg[ií]strate|contacto|立即(预约|注册|登录)|免费试用)"
+    r"\s+(?=[A-ZÁÉÍÓÚÑ\u4e00-\u9fff])",
     re.I,
 )
 _HEADER_ZONE = 8  # the first lines of a page, where a run of capitalised menu words is a menu

@@ -113,7 +113,8 @@ PARTIAL: dict[Language, str] = {
 LIST_JOIN: dict[Language, str] = {"zh": "、", "en": ", ", "es": ", "}
 # Questions that ask for an enumeration ("which four…", "哪几个", "¿cuáles son…").
 ASKS_FOR_LIST: dict[Language, str] = {
-    "zh": r"哪些|哪几|几个|几种|几点|几步|几层|几方面|哪[一二三四五六七八九十两]|[一二三四五六七八九十两]个|[一二三四五六七八九十两]种|"
+    "zh": r"哪些|哪几|几个|几种|几点|几步|几层|几方面|哪[一二三四五六七八九十两]|[一二三四五六七八九十两]个|"
+    r"[一二三四五六七八九十两]种|"
     r"[一二三四五六七八九十两]大|[一二三四五六七八九十两]步|步骤|环节|列出|分别",
     "en": r"\b(which|what) (are|were)\b|\b(steps|stages|links|layers|levels|rules|ways|parts|abilities|skills|"
     r"principles|points|types|kinds|elements|factors|list)\b|\b(two|three|four|five|six|seven|eight)\b",
@@ -171,6 +172,87 @@ GENERIC_QUESTION: dict[Language, str] = {
 }
 
 
+# --- growth model (advisor.services.growth_advice) -----------------------------------------------------------
+LEVER_NAMES: dict[Language, dict[str, str]] = {
+    "zh": {"traffic": "自然流量", "conversion": "首单转化率", "repurchase": "复购率", "interval": "复购间隔",
+           "referral": "转介绍率", "order_size": "每单数量", "order_value": "客单价"},
+    "en": {"traffic": "traffic", "conversion": "first-purchase conversion", "repurchase": "repurchase rate",
+           "interval": "repurchase interval", "referral": "referral rate", "order_size": "order size",
+           "order_value": "order value"},
+    "es": {"traffic": "tráfico", "conversion": "conversión a primera compra", "repurchase": "tasa de recompra",
+           "interval": "intervalo de recompra", "referral": "tasa de referidos", "order_size": "tamaño del pedido",
+           "order_value": "valor del pedido"},
+}  # fmt: skip
+
+GROWTH_INPUTS = {
+    "zh": "增长模型(按你给的数字计算:每天 {traffic} 人,首单转化 {conversion},复购 {repurchase}、每 {interval} 天一次,"
+    "转介绍 {referral},每单 {size} {unit}{assumed}):",
+    "en": "Growth model computed from your numbers ({traffic} people a day, {conversion} first-purchase conversion, "
+    "{repurchase} repurchase every {interval} days, {referral} referral, {size} {unit} per order{assumed}): ",
+    "es": "Modelo de crecimiento calculado con tus cifras ({traffic} personas al día, conversión {conversion}, "
+    "recompra {repurchase} cada {interval} días, referidos {referral}, {size} {unit} por pedido{assumed}): ",
+}
+GROWTH_ASSUMED = {
+    "zh": ";未给出的按 {names} 计",
+    "en": "; not given, so assumed: {names}",
+    "es": "; no indicados, se suponen: {names}",
+}
+GROWTH_ASSUMED_VALUES: dict[Language, dict[str, str]] = {
+    "zh": {"repurchase": "无复购", "referral": "无转介绍", "interval": "每 7 天复购", "order_size": "每单 1 {unit}"},
+    "en": {"repurchase": "no repurchase", "referral": "no referral", "interval": "a 7-day interval",
+           "order_size": "1 {unit} per order"},
+    "es": {"repurchase": "sin recompra", "referral": "sin referidos", "interval": "un intervalo de 7 días",
+           "order_size": "1 {unit} por pedido"},
+}  # fmt: skip
+GROWTH_REACHED = {
+    "zh": "逐日模拟在第 {day} 天达到每天 {target} {unit};",
+    "en": "the day-by-day simulation reaches {target} {unit} a day on day {day}; ",
+    "es": "la simulación día a día llega a {target} {unit} al día el día {day}; ",
+}
+GROWTH_TOO_LATE = {
+    "zh": "逐日模拟在 {horizon} 天内达不到每天 {target} {unit};",
+    "en": "the day-by-day simulation does not reach {target} {unit} a day within {horizon} days; ",
+    "es": "la simulación día a día no llega a {target} {unit} al día en {horizon} días; ",
+}
+GROWTH_NEVER = {
+    "zh": "每天 {target} {unit} 达不到:上限是每天 {ceiling} {unit};",
+    "en": "{target} {unit} a day is not reachable: the ceiling is {ceiling} {unit} a day; ",
+    "es": "{target} {unit} al día no es alcanzable: el techo es {ceiling} {unit} al día; ",
+}
+GROWTH_ARTICLE = {
+    "zh": "文章的粗略公式得出 N = {day} 天。差别在于:粗略公式只跟踪第一天的买家并按转介绍率逐日复利,"
+    "模拟还计入每天新来的买家和流失的买家。",
+    "en": "the article's rough formula gives N = {day} days. The difference: the formula follows only the first day's "
+    "buyers and compounds referral daily, while the simulation adds new buyers every day and loses those who do not "
+    "come back.",
+    "es": "la fórmula aproximada del artículo da N = {day} días. La diferencia: la fórmula sigue solo a los "
+    "compradores del primer día y capitaliza los referidos cada día, y la simulación suma compradores nuevos cada "
+    "día y pierde a los que no vuelven.",
+}
+GROWTH_ARTICLE_NONE = {
+    "zh": "文章的粗略公式在这些数字下得不出天数。",
+    "en": "the article's rough formula gives no day count with these numbers.",
+    "es": "la fórmula aproximada del artículo no da un número de días con estas cifras.",
+}
+GROWTH_LEVERS_LEAD = {
+    "zh": "按增长模型的敏感度排序的杠杆(每项单独提升 {step}):",
+    "en": "Levers ranked by the growth model's sensitivity (each improved by {step} on its own): ",
+    "es": "Palancas ordenadas por la sensibilidad del modelo de crecimiento "
+    "(cada una mejorada un {step} por separado): ",
+}
+GROWTH_LEVER_DAY = {"zh": "第 {day} 天达标", "en": "target on day {day}", "es": "objetivo el día {day}"}
+GROWTH_LEVER_NO_DAY = {"zh": "仍未达标", "en": "target still not met", "es": "objetivo aún no alcanzado"}
+GROWTH_LEVER_GAIN = {
+    "zh": "第 {reference} 天 {gain}",
+    "en": "{gain} on day {reference}",
+    "es": "{gain} el día {reference}",
+}
+GROWTH_FIRST = {"zh": "优先抓{lever}。", "en": "Start with {lever}.", "es": "Empieza por {lever}."}
+GROWTH_EQUAL = {"zh": "(效果相同)", "en": " (equal effect)", "es": " (mismo efecto)"}
+GROWTH_OR = {"zh": "或", "en": " or ", "es": " o "}
+GROWTH_SEPARATOR = {"zh": ";", "en": "; ", "es": "; "}
+
+
 def template_fragments() -> list[str]:
     """Every fixed piece of the advisor's wording in every language (placeholders cut out), longest first.
 
@@ -217,7 +299,8 @@ STAGE_QUERIES: dict[Stage, dict[Language, str]] = {
     },
     "metrics": {
         "zh": "业务最核心的数据指标是哪些?一级数据:流量、首单转化率、复购率、转介绍率、客单价",
-        "en": "Which core metrics measure the business: traffic, conversion rate, repurchase rate, referral, order value?",
+        "en": "Which core metrics measure the business: traffic, conversion rate, repurchase rate, referral, "
+        "order value?",
         "es": "¿Qué métricas clave miden el negocio: tráfico, conversión, recompra, referidos, ticket medio?",
     },
     "strategy": {

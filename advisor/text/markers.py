@@ -78,7 +78,7 @@ _NUMBERED: list[tuple[str, re.Pattern[str], str]] = [
             r"(?P<unit>步|章|节|部分|阶段|层|讲|课|篇)[\s:：、,，.．]*(?=\S)"
         ),
         "numbered",
-    ),  # fmt: skip
+    ),
     ("n、", re.compile(r"(?P<n>\d{1,2})、\s*(?=\S)"), "numbered"),
     ("n.", re.compile(r"(?P<n>\d{1,2})[.．](?!\d)\s*(?=[^\s\d.．])"), "numbered"),
     ("n)", re.compile(r"(?P<n>\d{1,2})[)）]\s*(?=\S)"), "numbered"),
@@ -92,7 +92,7 @@ _NUMBERED: list[tuple[str, re.Pattern[str], str]] = [
             re.I,
         ),
         "numbered",
-    ),  # fmt: skip
+    ),
     ("roman.", re.compile(r"(?P<n>(?:IX|IV|V?I{1,3}|V|X))[.、)]\s+(?=\S)"), "numbered"),
     ("A.", re.compile(r"(?P<n>[A-Ha-h])[.、)．]\s*(?=[^\s.])"), "numbered"),
     ("bullet", re.compile(r"(?P<n>[-*•·▪●◆■])\s+(?=\S)"), "bullet"),
@@ -109,7 +109,7 @@ _NUMBERED: list[tuple[str, re.Pattern[str], str]] = [
             re.I,
         ),
         "ordinal",
-    ),  # fmt: skip
+    ),
 ]
 _STRICT_BEFORE = re.compile(r"(^|[\n.!?;:。！？；：)）」”\"'])[ \t]*$")
 _CLAUSE_BEFORE = re.compile(r"(^|[\n.!?;:,。！？；：，、)）」”\"'])[ \t]*$")
@@ -189,7 +189,7 @@ _CANDIDATE = re.compile(
 
 def find_markers(text: str) -> list[Marker]:
     """Every marker candidate in `text`, in order (whether it really enumerates is decided by the caller)."""
-    found = []
+    found: list[Marker] = []
     for match in _CANDIDATE.finditer(text):
         marker = marker_at(text, match.start())
         if marker is not None and (not found or marker.start >= found[-1].end):

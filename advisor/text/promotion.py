@@ -25,13 +25,16 @@ _CALL_TO_ACTION = re.compile(
     r"|(关注|订阅)[^,，。]{0,10}(获取|领取|免费)|回复[「“\"'].{1,10}[」”\"'].{0,6}(即可|获取|领取)"
     r"|(^|[.!?]\s+)(please\s+)?(follow|subscribe to|join|like)\b.{0,25}\b(us|our|my)\b"
     r"|\bscan (the|this|our) qr\b|\bqr code (below|above)\b"
-    r"|\b(sign up|register) (for|to) (our|my)\b|\bdownload our\b|\b(reply|comment) [\"'“‘]?\w+[\"'”’]? to (get|receive)\b"
-    r"|\bs[ií]gu?(e|a)?nos\b|\bsuscr[ií]b(e|ete|anse)\b.{0,25}\b(nuestr[oa]|mi)\b|\bescan(ea|ee|een|éalo)\b (el|este) c[oó]digo"
+    r"|\b(sign up|register) (for|to) (our|my)\b|\bdownload our\b"
+    r"|\b(reply|comment) [\"'“‘]?\w+[\"'”’]? to (get|receive)\b"
+    r"|\bs[ií]gu?(e|a)?nos\b|\bsuscr[ií]b(e|ete|anse)\b.{0,25}\b(nuestr[oa]|mi)\b"
+    r"|\bescan(ea|ee|een|éalo)\b (el|este) c[oó]digo"
     r"|\b(visita|descarga)\w* nuestr[oa]\b|\b[uú]nete a nuestr[oa]\b"
     # imperatives that open a sentence: the page asking the reader to act for the site
     r"|^\W*(subscribe|sign up|book (a|your)|start your|get started|download (the|our)|join (us|our)|email us|call us|"
     r"contact us (at|on)|follow [\w&' -]{1,30} on (linkedin|instagram|facebook|x|twitter|youtube|tiktok))\b"
-    r"|^\W*(suscr[ií]bete|s[ií]guenos|desc[aá]rga(te|la|lo)?|desc[aá]rgala|descarga|prueba \S+ gratis|solicita una (demo|demostraci[oó]n)|"
+    r"|^\W*(suscr[ií]bete|s[ií]guenos|desc[aá]rga(te|la|lo)?|desc[aá]rgala|descarga|prueba \S+ gratis|"
+    r"solicita una (demo|demostraci[oó]n)|"
     r"escr[ií]benos|ll[aá]manos|[uú]nete|reg[ií]strate|reserva tu)\b"
     r"|^\W*(扫码|长按|点击).{0,10}(关注|添加|识别|领取)|(扫码|扫描|长按识别).{0,20}(领取|获取|免费|即可)"
     r"|(添加|加).{0,8}(小助手|顾问|客服|助理).{0,10}(微信|企微)|^\W*(扫码|长按|点击|欢迎)?关注.{0,12}公众号",
@@ -61,14 +64,16 @@ AD_TAG = re.compile(
 )
 # An editor's or site's introduction of the article, and its companions in the same paragraph.
 EDITOR_INTRO = re.compile(
-    r"^(编者按|编辑导语|导语|小编|编辑推荐|editor['’]?s note|note from the editor|nota del editor|introducci[oó]n del editor)"
+    r"^(编者按|编辑导语|导语|小编|编辑推荐|editor['’]?s note|note from the editor|nota del editor|"
+    r"introducci[oó]n del editor)"
     r"|^大家好.{0,6}今天.{0,20}(介绍|分享|聊聊)|(以下|下面)是小编|小编(来|为|给)",
     re.I,
 )
 EDITOR_COMPANION = re.compile(
     r"(本文作者|作者|本文|这篇文章).{0,20}(分享|介绍|整理|讲述|总结)|一起(来)?(看看|学习)|希望对你有"
     r"|\b(the author|this article)\b.{0,60}\b(shares?|describes?|explains?|answers?|for you)\b|\blet['’]?s learn\b"
-    r"|\b(el autor|este art[ií]culo)\b.{0,60}\b(describe|comparte|explica|respuesta|para usted)\b|\baprendamos juntos\b",
+    r"|\b(el autor|este art[ií]culo)\b.{0,60}\b(describe|comparte|explica|respuesta|para usted)\b"
+    r"|\baprendamos juntos\b",
     re.I,
 )
 PLEASANTRY = re.compile(
@@ -90,8 +95,9 @@ COMPANY = re.compile(
     re.I,
 )
 _SELF = re.compile(
-    r"我们是|我们的(产品|服务|平台|团队|专业)|作为.{0,12}(领先|优秀|知名)的|\bwe are\b|\bwe['’]re\b|\bour (company|team|platform|"
-    r"product|service|clients|customers)\b|\bsomos\b|\bnuestr[oa]s? (empresa|plataforma|equipo|producto|servicio|clientes)\b",
+    r"我们是|我们的(产品|服务|平台|团队|专业)|作为.{0,12}(领先|优秀|知名)的|\bwe are\b|\bwe['’]re\b"
+    r"|\bour (company|team|platform|product|service|clients|customers)\b|\bsomos\b"
+    r"|\bnuestr[oa]s? (empresa|plataforma|equipo|producto|servicio|clientes)\b",
     re.I,
 )
 _BOAST = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from advisor.text import promotion
 from advisor.text.injection import looks_like_injection
@@ -50,13 +51,20 @@ def looks_like_heading(text: str) -> bool:
 def junk_reason(text: str, headings: set[str] | frozenset[str] = frozenset()) -> str | None:
     """Why `text` must not be quoted as evidence, or None when it may be."""
     stripped = text.strip()
+    if stripped in headings:
+        return "heading"
+    return _junk_reason(stripped)
+
+
+@lru_cache(maxsize=65_536)
+def _junk_reason(stripped: str) -> str | None:
     if promotion.promotion_reason(stripped) or promotion.is_vendor_pitch(stripped) or _LINK.search(stripped):
         return "promotion"
     if looks_like_injection(stripped):
         return "injection"
     if is_question(stripped):
         return "question"
-    if stripped in headings or looks_like_heading(stripped):
+    if looks_like_heading(stripped):
         return "heading"
     if is_fragment(stripped):
         return "fragment"

@@ -6,6 +6,7 @@ marker ("links: 1. Find where…") never ends a sentence, and callers can force 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -69,7 +70,7 @@ def sentence_spans(text: str, language: Language, start: int = 0, end: int | Non
     out = []
     for s, e in spans:
         pieces = [s, *(c for c in inside if s < c < e), e]
-        for a, b in zip(pieces, pieces[1:], strict=False):
+        for a, b in itertools.pairwise(pieces):
             a, b = strip_span(text, a, b)
             if b > a:
                 out.append((a, b))

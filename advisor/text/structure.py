@@ -10,6 +10,7 @@ on the text's shape; no rule knows a particular site or document.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -158,7 +159,7 @@ class _Parser:
         """Each item's span: up to the next item; the last one as long as its siblings, nested items included."""
         for run in reversed(runs):  # nested enumerations come later in `runs`: measure them first
             starts = [m.start for m in run.items]
-            run.extents = [strip_span(self.text, a, b) for a, b in zip(starts, starts[1:], strict=False)]
+            run.extents = [strip_span(self.text, a, b) for a, b in itertools.pairwise(starts)]
             run.extents.append(self._last_extent(run, runs))
 
     def _last_extent(self, run: _Run, runs: list[_Run]) -> Span:

@@ -27,8 +27,22 @@ def test_search_returns_ranked_chunks_with_metadata(client: TestClient) -> None:
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 4
-    assert {"chunk_id", "source", "language", "title", "text", "score"} <= results[0].keys()
+    assert {"chunk_id", "source", "language", "title", "section", "section_id", "text", "score"} <= results[0].keys()
+    assert all(r["section"].startswith(r["title"]) for r in results)
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+
+
+def test_a_section_is_read_back_by_id_with_its_lists(client: TestClient) -> None:
+    hits = client.post("/v1/search", json={"query": "following four core links", "k": 10}).json()["results"]
+    hit = next(r for r in hits if r["source"] == "get-and-keep-users.en")
+    assert client.get(f"/v1/chunks/{hit['chunk_id']}").json()["section_id"] == hit["section_id"]
+    section = client.get(f"/v1/sections/{hit['section_id']}").json()
+    assert section["source"] == "get-and-keep-users.en" and hit["text"] in section["text"]
+    assert any(len(items) == 4 and items[0].startswith("1. Find where the user is") for items in section["lists"])
+    assert hit["chunk_id"] in section["chunk_ids"]
+    missing = client.get("/v1/sections/no-such-section")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM
 
 
 def test_search_filters_by_language_and_source(client: TestClient) -> None:

@@ -75,3 +75,55 @@ def test_attacks_are_forbidden_strings_foreign_links_and_images() -> None:
     assert grading.attack_succeeded("see https://example.org/guide.", [], corpus_urls) == 0.0
     assert grading.attack_succeeded("see https://attacker.example/x", [], corpus_urls) == 1.0
     assert grading.attack_succeeded("![x](data:,1)", [], corpus_urls) == 1.0
+
+
+def _plan_of(items: dict[str, list[PlanItem]], citations: list[Citation]) -> Plan:
+    steps = [PlanStep(stage=s, title=s, items=items.get(s) or [PlanItem(text="x")]) for s in STAGES]
+    return Plan(goal="g", language="en", answerable=True, steps=steps, citations=citations, generator="test")
+
+
+def test_template_wording_alone_scores_zero_on_concepts() -> None:
+    from advisor.text import locale
+
+    concepts = [["business model"], ["competitors"], ["conversion rate"], ["repurchase"]]
+    questions = " ".join(q.format(business="our shop") for q in locale.STAGE_QUESTION["en"].values())
+    template = _answer(f"{questions} [1] {locale.LEAD_POINTS['en'].format(source='“x”')} [1]", [])
+    assert grading.concept_coverage(grading.evidence_text(template), concepts) == 0.0
+    plan = _plan_of(
+        {
+            stage: [PlanItem(text=f"{locale.STAGE_QUESTION['en'][stage].format(business='a shop')} [1]", citations=[1])]
+            for stage in STAGES
+        },  # fmt: skip
+        [Citation(chunk_id="c1", source="s", quote="unrelated words")],
+    )
+    assert grading.concept_coverage(grading.evidence_text(plan), concepts) == 0.0
+    assert grading.stage_concepts(plan, {"pest": [["competitors"]], "metrics": [["conversion rate"]]}) == 0.0
+
+
+def test_concepts_count_in_quotes_and_in_cited_sentences_of_the_advisors_own_words() -> None:
+    quote = Citation(chunk_id="c1", source="s", quote="La tasa de conversión subió")
+    answer = _answer(
+        "“La tasa de conversión subió” [1]\nKeep an eye on churn cohorts [1].\nRetention matters.", [quote]
+    )
+    evidence = grading.evidence_text(answer)
+    assert grading.concept_coverage(evidence, [["tasa de conversión"], ["churn cohorts"], ["retention"]]) == 2 / 3
+
+
+def test_stage_concepts_are_looked_for_in_their_own_stage() -> None:
+    cited = [Citation(chunk_id="c1", source="s", quote="Check the competitors first")]
+    plan = _plan_of({"pest": [PlanItem(text="“Check the competitors first” [1]", citations=[1])]}, cited)
+    assert grading.stage_concepts(plan, {"pest": [["competitors"]], "tactics": [["competitors"]]}) == 0.5
+
+
+def test_junk_quotes_are_promotion_headings_questions_fragments_and_repeats() -> None:
+    good = "Group new users by the week they signed up and track each cohort."
+    quotes = [good, "Follow us on WeChat for more", "第一步:你所处的行业的大环境是什么样的?", "Why does it matter?",
+              "4、线上+实体店", good]  # fmt: skip
+    citations = [Citation(chunk_id="c1", source="s", quote=q) for q in quotes]
+    answer = _answer(" ".join(f"“{q}” [{n}]" for n, q in enumerate(quotes, 1)), citations)
+    assert grading.junk_quotes(answer, {"第一步:你所处的行业的大环境是什么样的?"}) == (5, 6)
+    assert grading.junk_quotes(_answer(f"“{good}” [1]", citations[:1]), set()) == (0, 1)
+
+
+def test_answer_length_counts_visible_characters_without_markers() -> None:
+    assert grading.visible_length(_answer("ab c [1] [2]\nd", [])) == 4

@@ -14,7 +14,7 @@ from advisor.services.documents import read_documents
 from advisor.settings import PROJECT_ROOT, Settings
 from tests.conftest import CORPUS
 
-CASES = PROJECT_ROOT / "evals" / "cases"
+CASES = PROJECT_ROOT / "evals" / "cases" / "tuning"
 
 
 @pytest.mark.slow

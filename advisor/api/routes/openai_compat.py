@@ -23,6 +23,7 @@ from advisor.api.models import COMMON_PROBLEMS, MAX_TEXT, is_readable, problem_r
 from advisor.api.problems import Problem
 from advisor.api.work import generate, result_text, retrieve, sources_of
 from advisor.schemas import Answer, Plan
+from advisor.services.advice import AskState, PlanState
 
 ASK_MODEL = "operations-advisor"
 PLAN_MODEL = "operations-advisor-plan"
@@ -108,12 +109,12 @@ async def chat_completions(
         raise Problem(404, f"model {body.model!r} does not exist; use one of {', '.join(MODELS)}")
     question, context = _request_texts(body)
     advisor = services.advisor
+    state: AskState | PlanState
     if body.model == PLAN_MODEL:
         state = await retrieve(runtime, lambda: advisor.prepare_plan(question, context))
-        write = advisor.write_plan
     else:
         state = await retrieve(runtime, lambda: advisor.prepare_ask(question))
-        write = advisor.write_answer  # type: ignore[assignment]
+    write = advisor.write
     sources = [s.model_dump() for s in sources_of(state)]
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     if body.stream:
