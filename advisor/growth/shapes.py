@@ -18,6 +18,9 @@ DIFFERENCE = (
 )
 
 
+MAX_TARGET_ORDERS = 1e15  # target ÷ what one order adds: beyond it the arithmetic leaves the range of floats
+
+
 class GrowthInputs(BaseModel):
     """The levers of the model and the daily target (rates are shares between 0 and 1)."""
 
@@ -45,6 +48,8 @@ class GrowthInputs(BaseModel):
             raise ValueError("a revenue target needs an order_value above 0")
         if self.traffic * self.conversion == 0:
             raise ValueError("traffic × conversion is 0: with no first purchases no target can be reached")
+        if self.target / self.per_order > MAX_TARGET_ORDERS:
+            raise ValueError(f"the target is more than {MAX_TARGET_ORDERS:g} orders a day at this size of order")
         return self
 
 

@@ -23,7 +23,8 @@ NAME = "extractive"
 _GUIDANCE = {"pest": 2, "business_model": 2, "metrics": 2, "strategy": 3, "tactics": 3}
 _APPLIED = 1
 _FLOOR = 0.15
-_ACTION_BONUS = 0.1  # tactics prefer list items and sentences that describe a concrete action
+_ACTION_BONUS = 0.25  # tactics prefer list items: the steps a source actually took
+_ABOUT_METHOD = 0.2  # and not sentences about the method itself ("a strategy is not a concrete action")
 
 
 def business_name(goal: str, language: Language) -> str:
@@ -40,20 +41,20 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _candidates(units: list[ReadingUnit], stage: Stage) -> list[tuple[ReadingUnit, EvidenceSentence, float]]:
-    """Sentences of the units, best first; for tactics, list items and action sentences first."""
+    """Sentences of the units, best first; for tactics, list items first and talk about the method last."""
     found = []
     for unit in units:
         items = {a for lst in unit.lists for a, _ in lst.items}
         for sentence in unit.sentences:
-            if sentence.heading or sentence.score < _FLOOR:
+            if not sentence.quotable or sentence.score < _FLOOR:
                 continue
-            bonus = (
-                _ACTION_BONUS
-                if stage == "tactics"
-                and any(sentence.start <= a < sentence.end or a <= sentence.start < a + 4 for a in items)
-                else 0
-            )
-            found.append((unit, sentence, sentence.score + bonus))
+            score = sentence.score
+            if stage == "tactics":
+                if any(sentence.start <= a < sentence.end or a <= sentence.start < a + 4 for a in items):
+                    score += _ACTION_BONUS
+                if re.search(locale.METHOD_WORDS, sentence.text, re.I):
+                    score -= _ABOUT_METHOD
+            found.append((unit, sentence, score))
     return sorted(found, key=lambda f: -f[2])
 
 

@@ -276,7 +276,7 @@ def template_fragments() -> list[str]:
     return sorted(fragments, key=len, reverse=True)
 
 
-_PATTERN_TABLES = {"ASKS_FOR_LIST", "BUSINESS_PATTERNS", "QUOTE_MARKS", "TITLE_MARKS"}
+_PATTERN_TABLES = {"ASKS_FOR_LIST", "BUSINESS_PATTERNS", "QUOTE_MARKS", "TITLE_MARKS", "NUMBER_WORDS"}
 
 # Number words a question may use to ask for that many items ("哪四个", "three layers", "tres capacidades").
 NUMBER_WORDS: dict[Language, dict[str, int]] = {
@@ -314,3 +314,9 @@ STAGE_QUERIES: dict[Stage, dict[Language, str]] = {
         "es": "¿Qué acciones concretas ejecutan cada estrategia, paso a paso?",
     },
 }
+
+# Words of the method itself: a sentence that uses them talks about planning, it is not an action to take.
+METHOD_WORDS = (
+    r"策略|手法|方法论|具体的?行为|行为动作|\b(strateg(y|ies)|tactics?|methodolog(y|ies)|concrete actions?)\b"
+    r"|\b(estrategias?|t[aá]cticas?|metodolog[ií]as?|acciones concretas)\b"
+)

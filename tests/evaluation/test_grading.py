@@ -93,7 +93,7 @@ def test_template_wording_alone_scores_zero_on_concepts() -> None:
         {
             stage: [PlanItem(text=f"{locale.STAGE_QUESTION['en'][stage].format(business='a shop')} [1]", citations=[1])]
             for stage in STAGES
-        },  # fmt: skip
+        },
         [Citation(chunk_id="c1", source="s", quote="unrelated words")],
     )
     assert grading.concept_coverage(grading.evidence_text(plan), concepts) == 0.0

@@ -162,3 +162,13 @@ def test_orders_never_fall_and_stay_below_the_ceiling(base: GrowthInputs) -> Non
     if result.target_day is not None and result.target_day <= len(volumes):
         assert volumes[result.target_day - 1] >= base.target * (1 - 1e-12)
         assert result.target_day == 1 or volumes[result.target_day - 2] < base.target * (1 + 1e-12)
+
+
+def test_a_target_out_of_proportion_to_the_order_size_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from advisor.growth.shapes import GrowthInputs
+
+    with pytest.raises(ValidationError, match="orders a day"):
+        GrowthInputs(traffic=60, conversion=0.2, target=4.9e14, order_size=2.2e-311)

@@ -25,8 +25,12 @@ def advisor_on_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     for name in DOCUMENTS:
         shutil.copy(FIXTURES / name, corpus / name)
     # The fake model's similarities are not what answerability was calibrated on: always answer here.
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus,
-                        embeddings=EmbeddingSettings(backend="fake"), advice=AdviceSettings(decline_bias=-100))  # fmt: skip
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        corpus_dir=corpus,
+        embeddings=EmbeddingSettings(backend="fake"),
+        advice=AdviceSettings(decline_bias=-100),
+    )
     services = build_services(settings)
     services.ingest.ingest_paths()
     yield services
@@ -48,8 +52,13 @@ def test_a_question_for_a_list_gets_the_list_item_by_item_in_order(advisor_on_fi
 def test_answers_quote_verbatim_and_never_junk(advisor_on_fixtures: Services) -> None:
     chunks = {c.chunk_id: c.text for c in advisor_on_fixtures.store.iter_chunks()}
     headings = {s.heading for o in advisor_on_fixtures.sections.outlines() for s in o.sections if s.heading}
-    for question in ["How should the win-back offer be chosen?", "会员续费提醒的节奏怎么安排?",
-                     "¿Cómo se mide la retención de una suscripción?", "How do I measure a reactivation campaign?"]:  # fmt: skip
+    questions = [
+        "How should the win-back offer be chosen?",
+        "会员续费提醒的节奏怎么安排?",
+        "¿Cómo se mide la retención de una suscripción?",
+        "How do I measure a reactivation campaign?",
+    ]
+    for question in questions:
         answer = advisor_on_fixtures.advisor.ask(question)
         assert answer.answerable and answer.citations
         assert all(c.quote in chunks[c.chunk_id] for c in answer.citations)
