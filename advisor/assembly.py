@@ -99,7 +99,7 @@ def build_generator(settings: Settings, vectors: VectorCache) -> Generator:
     """The generator `settings.generator.backend` chooses: extractive, or a chat model (openai, llamacpp, fake)."""
     if settings.generator.backend == "extractive":
         return ExtractiveGenerator(vectors)
-    return ChatGenerator(settings.generator.backend, build_complete(settings))
+    return ChatGenerator(settings.generator.backend, build_complete(settings), settings.generator.prompt_chars)
 
 
 def build_advisor(settings: Settings, services: _Parts) -> AdvisorService:

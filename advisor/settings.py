@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SOURCE_TREE = Path(__file__).resolve().parent.parent
@@ -79,6 +79,8 @@ class GeneratorSettings(BaseModel):
     # llamacpp: a local GGUF file.
     model_path: Path | None = None
     context_size: int = Field(default=4096, ge=512, le=131_072)
+    # Characters of passage text an LLM is shown (best sections first), so the prompt fits its context.
+    prompt_chars: int = Field(default=3_000, ge=200, le=1_000_000)
     # fake: how the deterministic test model replies.
     fake_reply: Literal["valid", "broken", "wrong_language"] = "valid"
 
@@ -86,14 +88,16 @@ class GeneratorSettings(BaseModel):
 class AdviceSettings(BaseModel):
     """Evidence gathering and answerability for answers and plans (calibrated on the tuning cases)."""
 
+    model_config = ConfigDict(extra="forbid")
+
     k: int = Field(default=10, ge=1, le=50)
     units: int = Field(default=4, ge=1, le=20)  # reading units (sections) handed to the generator
     per_stage_k: int = Field(default=6, ge=1, le=20)
     # Answerability (see advisor.services.answerability): log-odds of declining = bias + weights · (residual,
-    # unknown-term weight, best sentence similarity, margin over a generic question); fitted on the tuning cases
-    # by evals/calibrate.py.
-    decline_weights: tuple[float, float, float, float] = (3.987, 2.232, 0.0, 0.0)
-    decline_bias: float = -3.617
+    # largest unknown-term weight, share of unknown terms, best sentence similarity, margin over a generic
+    # question); fitted on the tuning cases by evals/calibrate.py.
+    decline_weights: tuple[float, float, float, float, float] = (31.807, 0.0, 8.795, -11.423, 0.0)
+    decline_bias: float = -27.332
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
     # Words this common in general language (Zipf scale) are never what a question is about.

@@ -1,6 +1,6 @@
 """Fit the answerability verdict on the tuning cases (never on the held-out ones) and print the settings.
 
-    .venv/bin/python evals/calibrate.py [--max-false-refusal 0.03]
+    .venv/bin/python evals/calibrate.py [--max-false-refusal 0.02]
 
 For every tuning question (answerable questions and figures; near-domain and out-of-scope questions), computes
 the signals of `advisor.services.answerability` on the indexed corpus (run `advisor ingest` first), fits a
@@ -22,7 +22,7 @@ from advisor.evaluation.cases import CASES_DIR, load_cases
 from advisor.settings import get_settings
 from advisor.text.language import detect_language
 
-FEATURES = ("residual", "unknown_weight", "top", "margin")
+FEATURES = ("residual", "unknown_weight", "unknown_share", "top", "margin")
 
 
 def _fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, steps: int = 50) -> np.ndarray:
@@ -50,13 +50,13 @@ def _bias_for(weights: np.ndarray, x: np.ndarray, y: np.ndarray, max_false: floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--max-false-refusal", type=float, default=0.05)
+    parser.add_argument("--max-false-refusal", type=float, default=0.02)
     parser.add_argument("--cases", type=Path, default=CASES_DIR / "tuning")
-    parser.add_argument("--ridge", type=float, default=1.0)
+    parser.add_argument("--ridge", type=float, default=0.01)
     parser.add_argument(
         "--use",
-        default="residual,unknown_weight",
-        help="signals to combine (of: residual, unknown_weight, top, margin)",
+        default="residual,unknown_share,top",
+        help="signals to combine (of: residual, unknown_weight, unknown_share, top, margin)",
     )
     args = parser.parse_args()
     services = build_services(get_settings())

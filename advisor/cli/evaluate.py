@@ -81,14 +81,19 @@ def evaluate(
     checked = verdicts(result, gates, default, complete=not cases and size is None) if gates else []
     _print_overall(result)
     for verdict in checked:
-        if not verdict.passed:
+        if verdict.blocking:
             console.print(f"[red]threshold missed:[/red] {verdict.system} {verdict.slice} {verdict.metric} "
                           f"{verdict.value} (needs {verdict.bound})", highlight=False)  # fmt: skip
+        elif not verdict.passed:
+            console.print(f"[yellow]open target not met:[/yellow] {verdict.system} {verdict.slice} {verdict.metric} "
+                          f"{verdict.value} (target {verdict.bound}; {verdict.open})", highlight=False)  # fmt: skip
+        elif verdict.open:
+            console.print(f"[green]open target now met:[/green] {verdict.slice} {verdict.metric}; make it a gate")
     if report:
         report.write_text(result.model_dump_json(indent=2), encoding="utf-8")
     if markdown:
         markdown.write_text(to_markdown(result, checked), encoding="utf-8")
-    if any(not v.passed for v in checked):
+    if any(v.blocking for v in checked):
         raise typer.Exit(code=1)
 
 

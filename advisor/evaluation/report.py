@@ -44,6 +44,7 @@ class Threshold(BaseModel):
     metric: str
     min: float | None = None
     max: float | None = None
+    open: str | None = Field(default=None, description="a target not met yet: why, and what measures its ceiling")
 
     @model_validator(mode="after")
     def _has_bound(self) -> Threshold:
@@ -67,6 +68,12 @@ class Verdict(BaseModel):
     bound: str
     value: float | None
     passed: bool
+    open: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """A missed gate fails the run unless its target is recorded as open."""
+        return not self.passed and self.open is None
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
@@ -93,7 +100,15 @@ def verdicts(report: SuiteReport, thresholds: Thresholds, default_system: str, c
             elif gate.max is not None:
                 bound, passed = f"≤ {gate.max:g}", value is not None and value <= gate.max
             results.append(
-                Verdict(system=system, slice=gate.slice, metric=gate.metric, bound=bound, value=value, passed=passed)
+                Verdict(
+                    system=system,
+                    slice=gate.slice,
+                    metric=gate.metric,
+                    bound=bound,
+                    value=value,
+                    passed=passed,
+                    open=gate.open,
+                )
             )
     return results
 
@@ -130,7 +145,7 @@ def to_markdown(report: SuiteReport, gates: list[Verdict], title: str = "Eval re
     if gates:
         lines += ["", "## Thresholds", "", "| system | slice | metric | bound | value | |", "|---" * 6 + "|"]
         for gate in gates:
-            mark = "pass" if gate.passed else "**FAIL**"
+            mark = "pass" if gate.passed else "**FAIL**" if gate.open is None else f"**open**: {gate.open}"
             lines.append(
                 f"| {gate.system} | {gate.slice} | {gate.metric} | {gate.bound} | {_cell(gate.value)} | {mark} |"
             )

@@ -4,8 +4,9 @@
   question's embedding minus its least-squares projection onto the vectors of the top passages. A question
   about something the corpus never discusses keeps a large residual however many passages it draws.
 - **Unknown terms.** The question's words that the corpus does not know in any of its languages (neither
-  verbatim nor as a cross-lingual neighbour, see `Vocabulary`), weighted by how much of the question hangs on
-  each one: one minus the similarity of the question to itself with the word taken out.
+  verbatim nor as a cross-lingual neighbour, see `Vocabulary`): their share of the question's content words,
+  and the largest weight of one, i.e. how much of the question hangs on it (one minus the similarity of the
+  question to itself with the word taken out).
 - **Best section.** How well the best sentence of the evidence matches the question.
 - **Margin.** How much better that sentence matches the question than a generic operations question.
 
@@ -48,6 +49,7 @@ class Signals:
 
     residual: float = 1.0
     unknown_weight: float = 0.0
+    unknown_share: float = 0.0
     top: float = 0.0
     margin: float = 0.0
     unknown: dict[str, float] = field(default_factory=dict)  # word the corpus does not know -> its weight
@@ -55,7 +57,7 @@ class Signals:
     def score(self, config: AdviceSettings) -> float:
         """The fitted log-odds that the question is out of scope (above 0: decline)."""
         weights = config.decline_weights
-        values = (self.residual, self.unknown_weight, self.top, self.margin)
+        values = (self.residual, self.unknown_weight, self.unknown_share, self.top, self.margin)
         return config.decline_bias + sum(w * v for w, v in zip(weights, values, strict=False))
 
 
@@ -111,7 +113,8 @@ class AnswerabilityJudge:
             basis = np.asarray([stored[i] for i in top_hits if i in stored], dtype=np.float32).T
             weights, *_ = np.linalg.lstsq(basis, vector, rcond=None)
             signals.residual = float(np.linalg.norm(vector - basis @ weights))
-        for word in self.words(question, language):
+        words = self.words(question, language)
+        for word in words:
             if zipf(word, language) >= config.topic_zipf or self._vocabulary.knows(
                 word, language, config.translation_csls
             ):
@@ -119,6 +122,7 @@ class AnswerabilityJudge:
             ablated = self._vectors.query(_without(question, word, language))
             signals.unknown[word] = 1.0 - float(ablated @ vector)
             signals.unknown_weight = max(signals.unknown_weight, signals.unknown[word])
+        signals.unknown_share = len(signals.unknown) / len(words) if words else 0.0
         judged = units[: config.judged_units]
         signals.top = max((unit.top for unit in judged), default=0.0)
         texts = [s.text for unit in judged[:1] for s in unit.sentences if not s.heading]

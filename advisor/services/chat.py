@@ -82,9 +82,10 @@ def _parse(raw: str, shape: type[BaseModel]) -> Any:
 class ChatGenerator:
     """Asks a chat model for JSON in the asker's language; one repair round, then `GenerationError`."""
 
-    def __init__(self, name: str, complete: Complete) -> None:
+    def __init__(self, name: str, complete: Complete, prompt_chars: int = 3_000) -> None:
         self.name = name
         self._complete = complete
+        self._prompt_chars = prompt_chars
 
     def _call(self, messages: Messages) -> str:
         try:
@@ -123,7 +124,7 @@ class ChatGenerator:
 
     def answer(self, request: AnswerRequest) -> Answer:
         system = RULES.format(language=LANGUAGE_NAMES[request.language]) + " " + ANSWER_SHAPE
-        passages = request.passages
+        passages = within(request.passages, self._prompt_chars)
         user = f"{format_passages(passages)}\n\nQuestion: {request.question}"
         out: _AnswerOut = self._ask_json(
             [{"role": "system", "content": system}, {"role": "user", "content": user}], _AnswerOut
@@ -139,7 +140,7 @@ class ChatGenerator:
         )
 
     def plan(self, request: PlanRequest) -> Plan:
-        passages = _compact(request)
+        passages = within(_compact(request), self._prompt_chars)
         system = RULES.format(language=LANGUAGE_NAMES[request.language]) + " " + PLAN_SHAPE
         user = f"{format_passages(passages)}\n\nGoal: {request.goal}\nContext: {request.context or '-'}"
         out: _PlanOut = self._ask_json(
@@ -170,6 +171,18 @@ class ChatGenerator:
             citations=citations,
             generator=self.name,
         )
+
+
+def within(passages: list[Chunk], chars: int) -> list[Chunk]:
+    """The first passages (best first) whose texts fit in `chars` characters, so the prompt fits the model."""
+    kept: list[Chunk] = []
+    used = 0
+    for chunk in passages:
+        if kept and used + len(chunk.text) > chars:
+            break
+        kept.append(chunk)
+        used += len(chunk.text)
+    return kept
 
 
 def _compact(request: PlanRequest, limit: int = 8) -> list[Chunk]:

@@ -25,6 +25,15 @@ _PATTERNS = [
     r"(只|仅)(回复|回答|输出)",
     r"\b(as an ai|language model|you are now|new instructions)\b",
     r"\b(eres|act[uú]a como) (un|una|el|la) (asistente|modelo)\b",
+    # notes addressed to the machine that reads or condenses the page
+    r"\b(for|to|dear|attention|any|every)\b.{0,10}\b(ai|llm|chatbot|gpt)s?\b.{0,12}\b(assistants?|models?|tools?|agents?)\b",
+    r"\b(summari[sz]\w*|condens\w*) (tools?|software|assistants?|bots?)\b",
+    r"\b(software|tools?|assistants?|bots?) (that|which) (quotes?|condenses?|summari[sz]es?)\b",
+    r"\byour (summary|summaries)\b",
+    r"\binstructions (it|you|they) (was|were|have been) given\b",
+    r"\b(cualquier|todo|toda|querid[oa]) (asistente|herramienta|modelo|programa)\b",
+    r"\b(herramientas?|programas?) de resumen\b|\btus? (resumen|res[uú]menes)\b",
+    r"(致|给|各位|任何|所有).{0,4}(ai|人工智能|大模型)(助手|助理|工具|模型)|摘要(工具|软件|程序)|你的(摘要|总结)",
     # links and images, which the advisor never needs to repeat
     r"!\[[^\]]*\]\(",
     r"\[[^\]]+\]\([^)]*\)",

@@ -1,4 +1,4 @@
-"""Whether a sentence is fit to quote as evidence: not promotion, not a question, not a heading, not a fragment."""
+"""Whether a sentence is fit to quote as evidence: not promotion, a question, a heading, a list lead or a fragment."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ _MARKER_PREFIX = re.compile(
     r"^\s*(?:\d{1,2}[.、)）]|[（(][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[步章节点条])\s*"
 )
 _QUESTION = re.compile(r"[?？][\s\"”’」』)）]*$")
+_LEAD = re.compile(r"[:：][\s\"”’」』)）]*$")
 _LINK = re.compile(r"https?://|www\.", re.I)
 
 
@@ -35,6 +36,11 @@ def is_fragment(text: str) -> bool:
 def is_question(text: str) -> bool:
     """A sentence that asks rather than tells."""
     return bool(_QUESTION.search(text.strip()))
+
+
+def is_list_lead(text: str) -> bool:
+    """A sentence that announces what follows ("…three rules:") and says nothing without it."""
+    return bool(_LEAD.search(text.strip()))
 
 
 def looks_like_heading(text: str) -> bool:
@@ -66,6 +72,8 @@ def _junk_reason(stripped: str) -> str | None:
         return "question"
     if looks_like_heading(stripped):
         return "heading"
+    if is_list_lead(stripped):
+        return "lead"
     if is_fragment(stripped):
         return "fragment"
     return None

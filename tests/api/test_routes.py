@@ -93,7 +93,7 @@ def test_plan_has_five_stages_and_streams(client: TestClient) -> None:
 
 
 def test_weak_evidence_is_declined_in_the_stream_too(make_client: AppFactory) -> None:
-    client = make_client(advice=AdviceSettings(min_similarity=0.999))  # fake embeddings: nothing is that close
+    client = make_client(advice=AdviceSettings(decline_bias=1e6))  # a judge that declines every question
     events = _events(client.post("/v1/ask", json={"question": "明天天气怎么样?", "stream": True}).text)
     assert events[0][1]["answerable"] is False
     assert Answer.model_validate(events[-1][1]).answerable is False

@@ -25,7 +25,7 @@ def _services(settings: Settings, reply: str) -> Iterator[Services]:
     configured = settings.model_copy(
         update={
             "generator": GeneratorSettings(backend="fake", fake_reply=reply),
-            "advice": settings.advice.model_copy(update={"min_similarity": -1}),
+            "advice": settings.advice.model_copy(update={"decline_bias": -1e6}),
         }
     )
     services = build_services(configured)

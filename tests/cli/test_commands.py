@@ -59,7 +59,7 @@ def test_bad_input_exits_non_zero_with_a_message(args: list[str]) -> None:
 
 
 def test_plan_json_validates_against_the_plan_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    monkeypatch.setenv("ADVISOR_ADVICE__DECLINE_BIAS", "-1e6")  # fake embeddings: never decline
     get_settings.cache_clear()
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["plan", "Crea un plan para vender más fruta por internet", "--json"])

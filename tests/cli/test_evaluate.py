@@ -36,7 +36,7 @@ def _gates(tmp_path: Path, body: str) -> Path:
 @pytest.fixture(autouse=True)
 def no_abstention(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake embeddings carry no meaning, so abstention is switched off for these runs."""
-    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    monkeypatch.setenv("ADVISOR_ADVICE__DECLINE_BIAS", "-1e6")  # fake embeddings: never decline
     get_settings.cache_clear()
 
 

@@ -63,7 +63,7 @@ def test_bad_inputs_exit_non_zero_with_one_line(changes: list[str], message: str
 
 
 def test_plan_shows_the_day_count_and_top_lever_in_metrics_and_strategy(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVISOR_ADVICE__MIN_SIMILARITY", "-1")
+    monkeypatch.setenv("ADVISOR_ADVICE__DECLINE_BIAS", "-1e6")  # fake embeddings: never decline
     get_settings.cache_clear()
     runner.invoke(app, ["ingest"])
     result = runner.invoke(
