@@ -107,7 +107,10 @@ class AdviceSettings(BaseModel):
     partial_weight: float = Field(default=0.1, ge=0, le=2)
     judged_units: int = Field(default=3, ge=1, le=20)
     # Plans decline only a goal this far from everything the corpus says (the residual, as above).
-    plan_residual: float = Field(default=0.95, ge=0, le=2)
+    # Plans decline a goal whose residual reaches this; a goal that names a business or its operations may go
+    # further (evals/calibrate.py prints the goal residuals of the plan cases).
+    plan_residual: float = Field(default=0.92, ge=0, le=2)
+    plan_residual_business: float = Field(default=0.98, ge=0, le=2)
 
 
 class ApiSettings(BaseModel):

@@ -23,6 +23,7 @@ from advisor.text.language import detect_language
 from advisor.text.sentences import split_sentences
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_TACTICS_PARENTS = 2  # the sections teaching tactics whose sub-sections are read too
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
 
 
@@ -215,6 +216,12 @@ class AdvisorService:
                     span = (unit.source, unit.read.start, unit.read.end)
                     if span not in found or unit.score > found[span].score:
                         found[span] = unit
+            teaching = sorted(found.values(), key=lambda u: -u.score)
+            if stage == "tactics":  # the sections under the one that teaches tactics: the actions per direction
+                for unit in teaching[:_TACTICS_PARENTS]:
+                    vector = self._reader.vectors.query(locale.STAGE_QUERIES[stage][unit.language])
+                    for child in self._reader.subsections(unit, vector):
+                        found.setdefault((child.source, child.read.start, child.read.end), child)
             cached = sorted(found.values(), key=lambda u: -u.score)
             with self._stage_lock:
                 self._stage_units = {k: v for k, v in self._stage_units.items() if k[0] == key[0]}

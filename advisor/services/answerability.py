@@ -152,11 +152,14 @@ class AnswerabilityJudge:
     def judge_goal(self, goal: str, language: Language, hits: list[SearchHit], units: list[ReadingUnit],
                    vector: np.ndarray) -> Verdict:  # fmt: skip
         """Plans: the method applies to any business, so only a goal the evidence cannot express at all (a
-        birthday party, a diet) is declined; the business's own words are expected to be new to the corpus."""
+        birthday party, a diet) is declined; the business's own words are expected to be new to the corpus, and
+        a goal that names a business or its operations is given more room."""
         if not units:
             return Verdict(False)
         signals = self.signals(goal, language, hits, units, vector)
-        return Verdict(signals.residual < self.config.plan_residual, signals)
+        business = re.search(locale.OPERATIONS_WORDS[language], goal, re.I) is not None
+        limit = self.config.plan_residual_business if business else self.config.plan_residual
+        return Verdict(signals.residual < limit, signals)
 
 
 def surface(term: str, question: str) -> str:

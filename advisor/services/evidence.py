@@ -160,6 +160,16 @@ class EvidenceReader:
             unit.score = unit.hit_score + _SENTENCE_WEIGHT * unit.top
         return sorted(units, key=lambda u: -u.score)
 
+    def subsections(self, unit: ReadingUnit, vector: np.ndarray) -> list[ReadingUnit]:
+        """The sections directly below a unit's section, each read whole, scored against `vector`."""
+        found = []
+        for child in self.sections.children(unit.section.section_id):
+            read = self._read(child.section_id, True, unit.hit_score * _INTRO_DISCOUNT, vector, None)
+            if read is not None:
+                read.score = read.hit_score + _SENTENCE_WEIGHT * read.top
+                found.append(read)
+        return found
+
     def _read(self, section_id: str, subtree: bool, hit_score: float, vector: np.ndarray,
               reference: np.ndarray | None) -> ReadingUnit | None:  # fmt: skip
         found = self.sections.find(section_id)

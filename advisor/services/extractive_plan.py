@@ -20,11 +20,16 @@ from advisor.services.vectors import VectorCache
 from advisor.text import locale
 
 NAME = "extractive"
-_GUIDANCE = {"pest": 2, "business_model": 2, "metrics": 2, "strategy": 3, "tactics": 3}
-_APPLIED = 1
-_FLOOR = 0.15
-_ACTION_BONUS = 0.25  # tactics prefer list items: the steps a source actually took
-_ABOUT_METHOD = 0.2  # and not sentences about the method itself ("a strategy is not a concrete action")
+_QUOTES = {"pest": 3, "business_model": 3, "metrics": 3, "strategy": 4, "tactics": 4}
+_TEACHING_BONUS = 0.1  # in the stages that teach the method, the section that teaches it best comes first
+_TAUGHT = ("pest", "business_model", "metrics")
+_FLOOR = 0.15  # a sentence this far from what the stage asks is not guidance for it
+# How much the business's own goal counts beside the stage when choosing what to quote: the first stages teach
+# the method, the last ones are where it meets this business.
+_GOAL_WEIGHT = {"pest": 0.3, "business_model": 0.3, "metrics": 0.3, "strategy": 1.0, "tactics": 1.0}
+# Concrete actions do not resemble a question about actions: for tactics the stage counts less, with no floor.
+_STAGE_WEIGHT = {"pest": 1.0, "business_model": 1.0, "metrics": 1.0, "strategy": 1.0, "tactics": 0.3}
+_ACTION_BONUS = 1.0  # tactics take list items of leaf sections first: the steps a source actually took
 
 
 def business_name(goal: str, language: Language) -> str:
@@ -40,25 +45,48 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _candidates(units: list[ReadingUnit], stage: Stage) -> list[tuple[ReadingUnit, EvidenceSentence, float]]:
-    """Sentences of the units, best first; for tactics, list items first and talk about the method last."""
-    found = []
-    for unit in units:
-        items = {a for lst in unit.lists for a, _ in lst.items}
+Candidate = tuple[ReadingUnit, EvidenceSentence, float]
+
+
+def _candidates(request: PlanRequest, stage: Stage, goal_vector: np.ndarray, vectors: VectorCache,
+                floor: float = _FLOOR) -> list[Candidate]:  # fmt: skip
+    """Sentences of the units, best first by what the stage asks and what the business is; for tactics, list
+    items first and no talk about the method ("a strategy is not a concrete action")."""
+    seen: set[tuple[str, int]] = set()
+    rows: list[Candidate] = []
+    teaching = request.evidence.stages.get(stage, [])
+    for unit in teaching + request.evidence.goal.units:
+        parents = {section.parent_id for section in unit.outline.sections}
+        leaf_items = {a for lst in unit.lists if lst.section_id not in parents for a, _ in lst.items}
         for sentence in unit.sentences:
-            if not sentence.quotable or sentence.score < _FLOOR:
+            if not sentence.quotable or (unit.source, sentence.start) in seen:
                 continue
-            score = sentence.score
+            seen.add((unit.source, sentence.start))
+            bonus = _TEACHING_BONUS if teaching and unit is teaching[0] and stage in _TAUGHT else 0.0
             if stage == "tactics":
-                if any(sentence.start <= a < sentence.end or a <= sentence.start < a + 4 for a in items):
-                    score += _ACTION_BONUS
+                if _starts_item(sentence, leaf_items):
+                    bonus += _ACTION_BONUS
                 if re.search(locale.METHOD_WORDS, sentence.text, re.I):
-                    score -= _ABOUT_METHOD
-            found.append((unit, sentence, score))
+                    continue
+            rows.append((unit, sentence, bonus))
+    if not rows:
+        return []
+    matrix = vectors.matrix([sentence.text for _, sentence, _ in rows])
+    on_stage = matrix @ vectors.query(locale.STAGE_QUERIES[stage][request.language])
+    on_goal = matrix @ goal_vector
+    found = [
+        (unit, sentence, float(_STAGE_WEIGHT[stage] * s + _GOAL_WEIGHT[stage] * g + bonus))
+        for (unit, sentence, bonus), s, g in zip(rows, on_stage, on_goal, strict=True)
+        if s >= floor or stage == "tactics"
+    ]
     return sorted(found, key=lambda f: -f[2])
 
 
-def _quotes(found: list[tuple[ReadingUnit, EvidenceSentence, float]], quoter: Quoter, count: int) -> list[str]:
+def _starts_item(sentence: EvidenceSentence, items: set[int]) -> bool:
+    return any(sentence.start <= a < sentence.end or a <= sentence.start < a + 4 for a in items)
+
+
+def _quotes(found: list[Candidate], quoter: Quoter, count: int) -> list[str]:
     out: list[str] = []
     for unit, sentence, _ in found:
         if len(out) >= count:
@@ -75,16 +103,15 @@ def write_plan(request: PlanRequest, vectors: VectorCache) -> Plan:
     business = business_name(request.goal, language)
     quoter = Quoter(language)
     steps: list[PlanStep] = []
-    goal_units = request.evidence.goal.units
     strategy_items: list[PlanItem] = []
+    goal_vector = vectors.query(request.goal)  # the business, not the figures of its context
+    candidates = {stage: _candidates(request, stage, goal_vector, vectors) for stage in STAGES}
+    actions = {(u.source, s.start) for u, s, _ in candidates["tactics"][: _QUOTES["tactics"]]}
+    candidates["strategy"] = [c for c in candidates["strategy"] if (c[0].source, c[1].start) not in actions]
     for stage in STAGES:
-        teaching = _candidates(request.evidence.stages.get(stage, []), stage)
-        applied = _candidates(goal_units, stage)
-        guidance = _quotes(teaching, quoter, _GUIDANCE[stage])
-        fitting = _quotes(applied, quoter, _APPLIED)
-        quotes = guidance + fitting
-        if not quotes:
-            quotes = _quotes(_candidates(goal_units + request.evidence.stages.get(stage, []), "pest"), quoter, 1)
+        quotes = _quotes(candidates[stage], quoter, _QUOTES[stage])
+        if not quotes:  # nothing close to the stage: the best of what was read
+            quotes = _quotes(_candidates(request, stage, goal_vector, vectors, floor=-1.0), quoter, 1)
         numbers = [int(m) for q in quotes[:1] for m in re.findall(r"\[(\d+)\]", q)]
         question = locale.STAGE_QUESTION[language][stage].format(business=business)
         items = [PlanItem(text=f"{question} [{numbers[0]}]" if numbers else question, citations=numbers[:1])]

@@ -163,6 +163,15 @@ BUSINESS_PATTERNS: dict[Language, tuple[str, ...]] = {
     ),
 }
 
+# Words that make a plan's goal a business's or its operations' (a goal without them gets less room).
+OPERATIONS_WORDS: dict[Language, str] = {
+    "zh": r"运营|经营|门店|店|销量|销售|卖|用户|会员|客户|顾客|增长|营销|生意|品牌|平台|app|公司|业务",
+    "en": r"\b(operations?|shops?|stores?|sales?|sell\w*|customers?|users?|business\w*|marketing|growth|brand|"
+    r"launch\w*|subscri\w+|members?\w*|clients?|company|startup|app|platform|product)\b",
+    "es": r"\b(operaciones|tienda|vend\w*|venta\w*|clientes?|negocio|marketing|socios|usuarios|marca|lanza\w*|"
+    r"crecimiento|empresa|agencia|app|plataforma|producto)\b",
+}
+
 # A generic operations question: evidence that matches it as well as the asker's question does not address the
 # asker's specific subject (see advisor.services.answerability).
 GENERIC_QUESTION: dict[Language, str] = {
@@ -276,7 +285,14 @@ def template_fragments() -> list[str]:
     return sorted(fragments, key=len, reverse=True)
 
 
-_PATTERN_TABLES = {"ASKS_FOR_LIST", "BUSINESS_PATTERNS", "QUOTE_MARKS", "TITLE_MARKS", "NUMBER_WORDS"}
+_PATTERN_TABLES = {
+    "ASKS_FOR_LIST",
+    "BUSINESS_PATTERNS",
+    "OPERATIONS_WORDS",
+    "QUOTE_MARKS",
+    "TITLE_MARKS",
+    "NUMBER_WORDS",
+}
 
 # Number words a question may use to ask for that many items ("哪四个", "three layers", "tres capacidades").
 NUMBER_WORDS: dict[Language, dict[str, int]] = {
@@ -288,9 +304,9 @@ NUMBER_WORDS: dict[Language, dict[str, int]] = {
 # How each stage of the method is asked about, in each language: what finds the sections that teach the stage.
 STAGE_QUERIES: dict[Stage, dict[Language, str]] = {
     "pest": {
-        "zh": "所处行业的大环境是什么样的?政策、经济、社会、技术,有没有竞争对手?",
-        "en": "What is the industry environment: policy, economy, society, technology, and the competitors?",
-        "es": "¿Cómo es el entorno del sector: política, economía, sociedad, tecnología y competidores?",
+        "zh": "所处行业的大环境是什么样的?用PEST看政策、经济、社会、技术,有没有竞争对手?",
+        "en": "What is the industry environment (PEST): policy, economy, society, technology, and the competitors?",
+        "es": "¿Cómo es el entorno del sector (PEST): política, economía, sociedad, tecnología y competidores?",
     },
     "business_model": {
         "zh": "公司的商业模式和盈利模式是什么?靠什么赚钱?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ from advisor.schemas import STAGES, Answer, Chunk, Citation, Plan
 from advisor.services.advice import text_outside_quotes, verify_answer
 from advisor.settings import PROJECT_ROOT, Settings
 from advisor.text.language import detect_language
-from advisor.text.locale import STAGE_TITLES
+from advisor.text.locale import METHOD_WORDS, STAGE_TITLES
 from tests.conftest import CORPUS
 
 CASES = load_cases([PROJECT_ROOT / "evals" / "cases" / "tuning"])
@@ -51,7 +52,7 @@ def test_in_scope_questions_are_answered_in_their_language_with_verbatim_quotes_
         _assert_citations_verbatim(answer.citations, chunks)
         assert junk_quotes(answer, headings)[0] == 0, answer.answer
         assert visible_length(answer) <= 900
-    assert len(refused) <= 0.05 * len(IN_SCOPE), refused  # calibrated for at most 3% on these cases
+    assert len(refused) <= 0.05 * len(IN_SCOPE), refused  # calibrated for at most 2% on these cases
 
 
 @pytest.mark.slow
@@ -64,9 +65,9 @@ def test_near_domain_and_trivia_questions_are_mostly_declined_in_their_language(
             continue
         assert answer.citations == []
         assert detect_language(answer.answer) == case.query_lang
-    # A regression guard at the calibration's in-sample abstention (0.63 on these cases; evals/calibrate.py).
+    # A regression guard near the calibration's in-sample abstention (0.815 on these cases; evals/calibrate.py).
     # The held-out target (0.90) is an open gate of evals/thresholds.toml, measured by `advisor eval`.
-    assert len(answered) <= 0.40 * len(DECLINE), answered
+    assert len(answered) <= 0.25 * len(DECLINE), answered
 
 
 @pytest.mark.slow
@@ -93,6 +94,22 @@ def test_plans_walk_the_five_stages_in_order_with_citations(real: Services, goal
     strategies = len(plan.steps[3].items)
     assert all(item.supports is not None and 1 <= item.supports <= strategies for item in plan.steps[4].items)
     Plan.model_validate_json(plan.model_dump_json())
+
+
+@pytest.mark.slow
+def test_plan_goals_outside_operations_are_declined_and_business_goals_are_not(real: Services) -> None:
+    plans = [c for c in CASES if c.is_plan]
+    declined = [c.id for c in plans if c.answerable and not real.advisor.plan(c.query, c.context).answerable]
+    answered = [c.id for c in plans if not c.answerable and real.advisor.plan(c.query, c.context).answerable]
+    assert (declined, answered) == ([], [])
+
+
+@pytest.mark.slow
+def test_tactics_are_actions_not_talk_about_the_method(real: Services) -> None:
+    plan = real.advisor.plan("Plan the launch of an online shop for a small fruit stall")
+    quotes = {n: c.quote for n, c in enumerate(plan.citations, 1)}
+    tactics = [quotes[n] for item in plan.steps[4].items[1:] for n in item.citations]
+    assert tactics and not any(re.search(METHOD_WORDS, quote, re.I) for quote in tactics)
 
 
 def test_verification_drops_invented_quotes_and_renumbers_markers() -> None:
