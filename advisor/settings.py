@@ -94,10 +94,10 @@ class AdviceSettings(BaseModel):
     units: int = Field(default=4, ge=1, le=20)  # reading units (sections) handed to the generator
     per_stage_k: int = Field(default=6, ge=1, le=20)
     # Answerability (see advisor.services.answerability): log-odds of declining = bias + weights · (residual,
-    # largest unknown-term weight, share of unknown terms, best sentence similarity, margin over a generic
-    # question); fitted on the tuning cases by evals/calibrate.py.
-    decline_weights: tuple[float, float, float, float, float] = (31.807, 0.0, 8.795, -11.423, 0.0)
-    decline_bias: float = -27.332
+    # largest unknown-term weight, share of unknown terms, share of topic words absent from the evidence, best
+    # sentence similarity, margin over a generic question); fitted on the tuning cases by evals/calibrate.py.
+    decline_weights: tuple[float, float, float, float, float, float] = (33.242, 0.0, 14.319, -6.665, -13.974, 0.0)
+    decline_bias: float = -25.999
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
     # Words this common in general language (Zipf scale) are never what a question is about.

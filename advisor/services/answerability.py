@@ -7,6 +7,10 @@
   verbatim nor as a cross-lingual neighbour, see `Vocabulary`): their share of the question's content words,
   and the largest weight of one, i.e. how much of the question hangs on it (one minus the similarity of the
   question to itself with the word taken out).
+- **Absent terms.** The share of the question's topic words (rarer than `topic_zipf`) that the text of the
+  evidence does not contain verbatim. Its fitted weight is negative: with the other signals fixed, evidence in
+  another language (where every word is absent) is no sign that a question is out of scope, while a
+  near-domain question tends to draw same-language passages that share its everyday words.
 - **Best section.** How well the best sentence of the evidence matches the question.
 - **Margin.** How much better that sentence matches the question than a generic operations question.
 
@@ -50,6 +54,7 @@ class Signals:
     residual: float = 1.0
     unknown_weight: float = 0.0
     unknown_share: float = 0.0
+    absent_share: float = 0.0
     top: float = 0.0
     margin: float = 0.0
     unknown: dict[str, float] = field(default_factory=dict)  # word the corpus does not know -> its weight
@@ -57,7 +62,7 @@ class Signals:
     def score(self, config: AdviceSettings) -> float:
         """The fitted log-odds that the question is out of scope (above 0: decline)."""
         weights = config.decline_weights
-        values = (self.residual, self.unknown_weight, self.unknown_share, self.top, self.margin)
+        values = (self.residual, self.unknown_weight, self.unknown_share, self.absent_share, self.top, self.margin)
         return config.decline_bias + sum(w * v for w, v in zip(weights, values, strict=False))
 
 
@@ -124,6 +129,9 @@ class AnswerabilityJudge:
             signals.unknown_weight = max(signals.unknown_weight, signals.unknown[word])
         signals.unknown_share = len(signals.unknown) / len(words) if words else 0.0
         judged = units[: config.judged_units]
+        evidence = fold(" ".join(unit.read.text for unit in judged))
+        absent = [w for w in words if zipf(w, language) < config.topic_zipf and fold(w) not in evidence]
+        signals.absent_share = len(absent) / len(words) if words else 0.0
         signals.top = max((unit.top for unit in judged), default=0.0)
         texts = [s.text for unit in judged[:1] for s in unit.sentences if not s.heading]
         if texts:
