@@ -36,14 +36,19 @@ def text_outside_quotes(text: str) -> str:
     return _MARKER.sub(" ", _QUOTED.sub(" ", text))
 
 
-def valid_citations(citations: Sequence[Citation], *versions: Sequence[Chunk]) -> list[int | None]:
-    """For each citation, its new 1-based number if it quotes its chunk verbatim in every version, else None."""
+def valid_citations(citations: Sequence[Citation], used: set[int], *versions: Sequence[Chunk]) -> list[int | None]:
+    """For each citation, its new 1-based number if the text cites it (its number is in `used`) and it quotes its
+    chunk verbatim in every version, else None."""
     texts = [{chunk.chunk_id: chunk.text for chunk in passages} for passages in versions]
     mapping: list[int | None] = []
     kept = 0
-    for citation in citations:
+    for number, citation in enumerate(citations, 1):
         quote = citation.quote
-        ok = quote.strip() != "" and all(quote in version.get(citation.chunk_id, "") for version in texts)
+        ok = (
+            number in used
+            and quote.strip() != ""
+            and all(quote in version.get(citation.chunk_id, "") for version in texts)
+        )
         kept += ok
         mapping.append(kept if ok else None)
     return mapping
@@ -67,18 +72,23 @@ def screened(passages: Sequence[Chunk]) -> list[Chunk]:
 
 
 def verify_answer(answer: Answer, *versions: Sequence[Chunk]) -> Answer:
-    """Drop citations that are not verbatim quotes of retrieved passages, renumber markers, strip links.
+    """Drop citations that the text does not cite or that are not verbatim quotes of retrieved passages, renumber
+    markers, strip links.
 
     `versions` are the passages as stored and as shown to the generator; a quote must hold in each.
     """
-    mapping = valid_citations(answer.citations, *versions)
+    used = {int(n) for n in _MARKER.findall(answer.answer)}
+    mapping = valid_citations(answer.citations, used, *versions)
     kept = [c for c, new in zip(answer.citations, mapping, strict=True) if new]
     return answer.model_copy(update={"citations": kept, "answer": strip_links(_renumber(answer.answer, mapping))})
 
 
 def verify_plan(plan: Plan, *versions: Sequence[Chunk]) -> Plan | None:
-    """The plan with only citations verified in every version of the passages, or None when a step has none."""
-    mapping = valid_citations(plan.citations, *versions)
+    """The plan with only the citations its items cite and every version of the passages verifies, or None when a
+    step has none."""
+    used = {n for step in plan.steps for item in step.items for n in item.citations}
+    used |= {int(n) for step in plan.steps for item in step.items for n in _MARKER.findall(item.text)}
+    mapping = valid_citations(plan.citations, used, *versions)
     kept = [c for c, new in zip(plan.citations, mapping, strict=True) if new]
     steps = []
     for step in plan.steps:

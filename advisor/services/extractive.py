@@ -27,7 +27,7 @@ POINT_FLOOR = 0.15  # a sentence less similar than this to the question is not q
 POINT_SPREAD = 0.5  # points are the sentences within this of the best one
 SUPPORT_SPREAD = 0.15  # a supporting point must be this close to the main section's best sentence
 LIST_SPREAD = 0.12  # an enumeration is listed when it matches nearly as well as the best sentence
-_MIN_POINTS, _MAX_POINTS, _SUPPORTS, _SUPPORT_SENTENCES = 2, 8, 2, 3
+_MIN_POINTS, _MAX_POINTS, _SUPPORTS, _SUPPORT_SENTENCES = 2, 8, 2, 2
 
 
 class ExtractiveGenerator:
@@ -154,7 +154,7 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _support(unit: ReadingUnit, best: float, quoter: Quoter) -> str | None:
-        """A supporting point: the unit's one to three best sentences, in reading order, if they match well enough."""
+        """A supporting point: the unit's one or two best sentences, in reading order, if they match well enough."""
         chosen: list[EvidenceSentence] = []
         for sentence in sorted((s for s in unit.sentences if s.quotable), key=lambda s: -s.score):
             if len(chosen) >= _SUPPORT_SENTENCES or sentence.score < max(POINT_FLOOR, best - SUPPORT_SPREAD):

@@ -131,6 +131,24 @@ def test_verification_drops_invented_quotes_and_renumbers_markers() -> None:
     assert [c.quote for c in verified.citations] == ["Keep users close."]
 
 
+def test_citations_the_text_never_cites_are_dropped() -> None:
+    chunk = Chunk(chunk_id="c1", source="doc", language="en", title="t", position=0, text="Keep users close. Call.")
+    answer = Answer(
+        question="q",
+        language="en",
+        answerable=True,
+        generator="test",
+        answer="Only this one [2].",
+        citations=[
+            Citation(chunk_id="c1", source="doc", quote="Call."),
+            Citation(chunk_id="c1", source="doc", quote="Keep users close."),
+        ],
+    )
+    verified = verify_answer(answer, [chunk])
+    assert verified.answer == "Only this one [1]."
+    assert [c.quote for c in verified.citations] == ["Keep users close."]
+
+
 def test_plans_must_list_the_stages_in_order() -> None:
     with pytest.raises(ValueError, match="stages"):
         Plan(goal="g", language="en", answerable=True, generator="test", steps=[])
