@@ -112,39 +112,24 @@ def test_tactics_are_actions_not_talk_about_the_method(real: Services) -> None:
     assert tactics and not any(re.search(METHOD_WORDS, quote, re.I) for quote in tactics)
 
 
+def _verified(text: str, chunk_text: str, quotes: list[tuple[str, str]]) -> Answer:
+    """`text` with citations (chunk id, quote) verified against one chunk "c1" holding `chunk_text`."""
+    chunk = Chunk(chunk_id="c1", source="doc", language="en", title="t", position=0, text=chunk_text)
+    citations = [Citation(chunk_id=chunk_id, source="doc", quote=quote) for chunk_id, quote in quotes]
+    answer = Answer(question="q", language="en", answerable=True, generator="test", answer=text, citations=citations)
+    return verify_answer(answer, [chunk])
+
+
 def test_verification_drops_invented_quotes_and_renumbers_markers() -> None:
-    chunk = Chunk(chunk_id="c1", source="doc", language="en", title="t", position=0, text="Keep users close.")
-    answer = Answer(
-        question="q",
-        language="en",
-        answerable=True,
-        generator="test",
-        answer="First [1]. Second [2]. Third [3].",
-        citations=[
-            Citation(chunk_id="c1", source="doc", quote="Made up."),
-            Citation(chunk_id="c1", source="doc", quote="Keep users close."),
-            Citation(chunk_id="other", source="doc", quote="Keep users close."),
-        ],
-    )
-    verified = verify_answer(answer, [chunk])
+    quotes = [("c1", "Made up."), ("c1", "Keep users close."), ("other", "Keep users close.")]
+    verified = _verified("First [1]. Second [2]. Third [3].", "Keep users close.", quotes)
     assert verified.answer == "First . Second [1]. Third ."
     assert [c.quote for c in verified.citations] == ["Keep users close."]
 
 
 def test_citations_the_text_never_cites_are_dropped() -> None:
-    chunk = Chunk(chunk_id="c1", source="doc", language="en", title="t", position=0, text="Keep users close. Call.")
-    answer = Answer(
-        question="q",
-        language="en",
-        answerable=True,
-        generator="test",
-        answer="Only this one [2].",
-        citations=[
-            Citation(chunk_id="c1", source="doc", quote="Call."),
-            Citation(chunk_id="c1", source="doc", quote="Keep users close."),
-        ],
-    )
-    verified = verify_answer(answer, [chunk])
+    quotes = [("c1", "Call."), ("c1", "Keep users close.")]
+    verified = _verified("Only this one [2].", "Keep users close. Call.", quotes)
     assert verified.answer == "Only this one [1]."
     assert [c.quote for c in verified.citations] == ["Keep users close."]
 
