@@ -96,8 +96,8 @@ class AdviceSettings(BaseModel):
     # Answerability (see advisor.services.answerability): log-odds of declining = bias + weights · (residual,
     # largest unknown-term weight, share of unknown terms, share of topic words absent from the evidence, best
     # sentence similarity, margin over a generic question); fitted on the tuning cases by evals/calibrate.py.
-    decline_weights: tuple[float, float, float, float, float, float] = (33.242, 0.0, 14.319, -6.665, -13.974, 0.0)
-    decline_bias: float = -25.999
+    decline_weights: tuple[float, float, float, float, float, float] = (32.803, 0.0, 13.837, -5.336, -13.212, 0.0)
+    decline_bias: float = -26.388
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
     # Words this common in general language (Zipf scale) are never what a question is about.

@@ -162,7 +162,8 @@ def language_share(result: Answer | Plan, language: str) -> float | None:
 
 # --- junk quotes: the eval's own checks, independent of how the advisor picks its quotes ----------------------
 _PROMOTION = re.compile(
-    r"公众号|二维码|扫码关注|关注我们|加微信|添加微信|微信号|客服|即可获取|免费领取|请拨打|联系电话|@\w+\.\w+|"
+    r"(关注|搜索|扫码|长按|添加)[^，。,]{0,12}公众号|公众号[^，。,]{0,12}(回复|领取|获取)|二维码|扫码关注|关注我们|加微信|"
+    r"添加微信|微信号|客服|即可获取|免费领取|请拨打|联系电话|@\w+\.\w+|"
     r"https?://|www\.|\bfollow us\b|\bsubscribe to our\b|\bcontact us at\b|\bcall us\b|\bour (company|platform) is\b|"
     r"\bs[ií]guenos\b|\bsuscr[ií]bete\b|\bcont[aá]ctanos\b|(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|\d{3,4}-\d{7,8}",
     re.I,

@@ -14,12 +14,14 @@ from advisor.schemas import STAGES, Answer, Chunk, Citation, Language, Plan, Sea
 from advisor.services.answerability import AnswerabilityJudge, Verdict
 from advisor.services.enumerations import best_enumeration
 from advisor.services.evidence import EvidenceReader, Gathered, ReadingUnit
+from advisor.services.extractive import ANSWER_CHARS
 from advisor.services.generation import AnswerRequest, GenerationError, Generator, PlanEvidence, PlanRequest
 from advisor.services.growth_advice import with_growth_model
 from advisor.settings import AdviceSettings
 from advisor.text import locale
 from advisor.text.injection import screen, strip_links
 from advisor.text.language import detect_language
+from advisor.text.quality import visible_size
 from advisor.text.sentences import split_sentences
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -210,7 +212,8 @@ class AdvisorService:
             except GenerationError:
                 continue
             if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
-                answer = _with_gaps(answer, state.verdict).model_copy(update={"retrieved": _ids(state.passages)})
+                answer = verify_answer(_with_gaps(answer, state.verdict), shown, state.passages)
+                answer = answer.model_copy(update={"retrieved": _ids(state.passages)})
                 return answer if generator is self._generator else _fell_back(answer, self._generator.name)
         return refusal
 
@@ -288,7 +291,12 @@ def _with_gaps(answer: Answer, verdict: Verdict) -> Answer:
     language = answer.language
     join = locale.LIST_JOIN[language]
     note = locale.PARTIAL[language].format(covered=join.join(covered), missing=join.join(verdict.missing))
-    return answer.model_copy(update={"answer": f"{answer.answer}\n{note}"})
+    lines = answer.answer.split("\n")
+    while len(lines) > 2 and visible_size("\n".join([*lines, note])) > ANSWER_CHARS:
+        lines.pop()  # the last points make room; their citations go with them (verify_answer drops them)
+    if lines[-1] == locale.SEE_ALSO[language]:
+        lines.pop()
+    return answer.model_copy(update={"answer": "\n".join([*lines, note])})
 
 
 def _required(text: str, name: str) -> str:

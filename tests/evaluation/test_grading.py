@@ -127,3 +127,11 @@ def test_junk_quotes_are_promotion_headings_questions_fragments_and_repeats() ->
 
 def test_answer_length_counts_visible_characters_without_markers() -> None:
     assert grading.visible_length(_answer("ab c [1] [2]\nd", [])) == 4
+
+
+def test_an_official_account_named_as_a_channel_is_content_and_a_call_to_follow_it_is_promotion() -> None:
+    content = "研究社也可以跟公众号产生互动,通过社群加强与公众号粉丝的互动交流。"
+    promotion = "欢迎关注我们的公众号,回复“社群”即可获取完整模板。"
+    citations = [Citation(chunk_id="c1", source="s", quote=q) for q in (content, promotion)]
+    answer = _answer(f"「{content}」 [1] 「{promotion}」 [2]", citations)
+    assert grading.junk_quotes(answer, set()) == (1, 2)
