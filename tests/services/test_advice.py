@@ -11,7 +11,8 @@ from advisor.assembly import Services, build_services
 from advisor.evaluation.cases import load_cases
 from advisor.evaluation.grading import junk_quotes, visible_length
 from advisor.schemas import STAGES, Answer, Chunk, Citation, Plan
-from advisor.services.advice import text_outside_quotes, verify_answer
+from advisor.services.advice import text_outside_quotes
+from advisor.services.verification import verify_answer
 from advisor.settings import PROJECT_ROOT, Settings
 from advisor.text.language import detect_language
 from advisor.text.locale import METHOD_WORDS, STAGE_TITLES
