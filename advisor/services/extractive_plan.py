@@ -23,7 +23,7 @@ NAME = "extractive"
 _QUOTES = {"pest": 3, "business_model": 3, "metrics": 3, "strategy": 4, "tactics": 4}
 _TEACHING_BONUS = 0.1  # in the stages that teach the method, the section that teaches it best comes first
 _TAUGHT = ("pest", "business_model", "metrics")
-_FLOOR = 0.15  # a sentence this far from what the stage asks is not guidance for it
+_FLOOR = 0.15  # a sentence less similar than this to what the stage asks is not guidance for it
 # How much the business's own goal counts beside the stage when choosing what to quote: the first stages teach
 # the method, the last ones are where it meets this business.
 _GOAL_WEIGHT = {"pest": 0.3, "business_model": 0.3, "metrics": 0.3, "strategy": 1.0, "tactics": 1.0}
