@@ -6,12 +6,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from advisor.backends.chat import build_complete
+from advisor.backends.chat import build_chat
 from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
 from advisor.backends.records import SQLiteRecordManager
 from advisor.backends.store import ChunkStore, build_store
 from advisor.services.advice import AdvisorService
 from advisor.services.answerability import AnswerabilityJudge
+from advisor.services.attribution import Attributor
 from advisor.services.chat import ChatGenerator
 from advisor.services.documents import contextual_text
 from advisor.services.evidence import EvidenceReader
@@ -96,10 +97,12 @@ def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalInde
 
 
 def build_generator(settings: Settings, vectors: VectorCache) -> Generator:
-    """The generator `settings.generator.backend` chooses: extractive, or a chat model (openai, llamacpp, fake)."""
-    if settings.generator.backend == "extractive":
+    """The generator `settings.generator.backend` chooses: extractive, or a chat model (openai, llamacpp)."""
+    config = settings.generator
+    if config.backend == "extractive":
         return ExtractiveGenerator(vectors)
-    return ChatGenerator(settings.generator.backend, build_complete(settings), settings.generator.prompt_chars)
+    attributor = Attributor(vectors, config.support_floor)
+    return ChatGenerator(config.backend, build_chat(config), attributor, config.prompt_chars)
 
 
 def build_advisor(settings: Settings, services: _Parts) -> AdvisorService:

@@ -130,6 +130,16 @@ class Citation(BaseModel):
     chunk_id: str
     source: str
     quote: str = Field(min_length=1)
+    supports: list[str] = Field(
+        default_factory=list, description="the sentences of the text that this quote supports (model-written text)"
+    )
+
+
+class UnsupportedClaim(BaseModel):
+    """A sentence the model cited a passage for that says nothing close to it; its marker was removed."""
+
+    sentence: str
+    chunk_id: str
 
 
 class Answer(BaseModel):
@@ -142,6 +152,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     generator: str
     retrieved: list[str] = Field(default_factory=list, description="chunk ids of the passages the answer drew on")
+    unsupported: list[UnsupportedClaim] = Field(
+        default_factory=list, description="cited sentences no passage sentence supports (their markers removed)"
+    )
 
 
 class PlanItem(BaseModel):
@@ -180,6 +193,9 @@ class Plan(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     generator: str
     retrieved: list[str] = Field(default_factory=list, description="chunk ids of the passages the plan drew on")
+    unsupported: list[UnsupportedClaim] = Field(
+        default_factory=list, description="cited items no passage sentence supports (their markers removed)"
+    )
     growth: PlanGrowth | None = None
 
     @model_validator(mode="after")

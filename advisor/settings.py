@@ -66,7 +66,7 @@ class RetrievalSettings(BaseModel):
 class GeneratorSettings(BaseModel):
     """Which generator writes answers and plans, and how to reach an LLM when one is used."""
 
-    backend: Literal["extractive", "openai", "llamacpp", "fake"] = "extractive"
+    backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
     # openai: any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server).
     base_url: str | None = None
     model: str = "gpt-4o-mini"
@@ -81,8 +81,12 @@ class GeneratorSettings(BaseModel):
     context_size: int = Field(default=4096, ge=512, le=131_072)
     # Characters of passage text an LLM is shown (best sections first), so the prompt fits its context.
     prompt_chars: int = Field(default=3_000, ge=200, le=1_000_000)
-    # fake: how the deterministic test model replies.
-    fake_reply: Literal["valid", "broken", "wrong_language"] = "valid"
+    # openai: how a plan's JSON schema is sent: `json_schema` (OpenAI, vLLM, Ollama) or inside a `json_object`
+    # response format (llama.cpp server).
+    structured: Literal["json_schema", "json_object"] = "json_schema"
+    # A cited sentence is supported by a passage sentence at least this similar to it (embedding cosine);
+    # below it the claim is reported as unsupported.
+    support_floor: float = Field(default=0.5, ge=-1, le=1)
 
 
 class AdviceSettings(BaseModel):

@@ -7,9 +7,9 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -20,6 +20,9 @@ class Overloaded(RuntimeError):
 
 class WorkTimeout(TimeoutError):
     """The work did not finish within its time limit."""
+
+
+_END = object()
 
 
 class WorkGate:
@@ -56,6 +59,61 @@ class WorkGate:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except TimeoutError:
             raise WorkTimeout(f"not finished within {timeout:g} s") from None
+
+    async def stream(self, produce: Callable[[], Iterator[T]], timeout: float) -> AsyncIterator[T]:
+        """The items of `produce()` iterated on a worker, as they come, or `Overloaded` / `WorkTimeout`.
+
+        Leaving early (the client went away) stops the iteration at its next item and closes the iterator, which
+        closes its upstream work; the worker is then free.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded("the server is busy")
+        self._running += 1
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[Any, BaseException | None]] = asyncio.Queue()
+        stop = threading.Event()
+
+        def put(item: Any, error: BaseException | None = None) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, (item, error))
+            except RuntimeError:  # the event loop is gone (shutdown): nobody is listening
+                stop.set()
+
+        def work() -> None:
+            try:
+                iterator = produce()
+                try:
+                    for item in iterator:
+                        if stop.is_set():
+                            break
+                        put(item)
+                finally:
+                    getattr(iterator, "close", lambda: None)()
+            except BaseException as exc:
+                put(_END, exc)
+                return
+            put(_END)
+
+        try:
+            future = loop.run_in_executor(self._executor, work)
+        except BaseException:
+            self._release()
+            raise
+        future.add_done_callback(lambda _: self._release())
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                try:
+                    item, error = await asyncio.wait_for(queue.get(), max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    raise WorkTimeout(f"not finished within {timeout:g} s") from None
+                if item is _END:
+                    if error is not None:
+                        raise error
+                    return
+                yield item
+        finally:
+            stop.set()
 
     def _release(self) -> None:
         self._running -= 1

@@ -14,7 +14,7 @@ from advisor.api.models import ChunkOut, SearchResult, Source
 from advisor.api.runtime import Runtime
 from advisor.schemas import Answer, Chunk, Plan, SearchHit
 from advisor.services.advice import AdvisorService, AskState, PlanState, State
-from advisor.services.rendering import plan_text
+from advisor.services.generation import Cited, Delta, Event, Restart
 
 T = TypeVar("T")
 S = TypeVar("S", AskState, PlanState)
@@ -76,29 +76,46 @@ def sse(event: str, data: BaseModel | dict[str, Any]) -> str:
     return f"event: {event}\ndata: {payload}\n\n"
 
 
-def result_text(result: Answer | Plan) -> str:
-    """The text a reader sees: the answer, or the plan rendered as Markdown."""
-    return result.answer if isinstance(result, Answer) else plan_text(result)
+async def events(runtime: Runtime, advisor: AdvisorService, state: State) -> AsyncIterator[Event | Answer | Plan]:
+    """The advisor's events for prepared evidence, as they are generated, through the work gate."""
+    with runtime.telemetry.generation.labels(advisor.generator_name).time():
+        async for event in runtime.gate.stream(lambda: advisor.stream(state), runtime.settings.api.generation_timeout):
+            yield event
 
 
-async def advice_events(
-    runtime: Runtime, advisor: AdvisorService, state: S, write: Callable[[S], Answer | Plan]
-) -> AsyncIterator[str]:
-    """`sources` (passages and `answerable`) first, then `delta` text pieces, then `done` with the result.
+def cited_payload(event: Cited) -> dict[str, Any]:
+    """What a client needs to show marker [number] while the text streams."""
+    chunk = event.chunk
+    return {"number": event.number, "chunk_id": chunk.chunk_id, "source": chunk.source, "title": chunk.title,
+            "section": chunk.section, "language": chunk.language}  # fmt: skip
+
+
+def failure(exc: Exception) -> dict[str, Any]:
+    """A problem document for a failure after a stream has started."""
+    status = 503 if isinstance(exc, Overloaded) else 504 if isinstance(exc, WorkTimeout) else 500
+    if status == 500:
+        log.error("streamed generation failed", exc_info=exc)
+    detail = str(exc) if status != 500 else "internal error"
+    return {"type": "about:blank", "status": status, "title": "Generation failed", "detail": detail}
+
+
+async def advice_events(runtime: Runtime, advisor: AdvisorService, state: State) -> AsyncIterator[str]:
+    """Server-Sent Events: `sources` first, then `citation`, `delta` and `restart` as the text is written, then
+    `done` with the checked result.
 
     A failure after the first event arrives as an `error` event carrying a problem document.
     """
     yield sse("sources", {"answerable": advisor.has_evidence(state),
                           "sources": [s.model_dump() for s in sources_of(state)]})  # fmt: skip
     try:
-        result = await generate(runtime, advisor.generator_name, lambda: write(state))
+        async for event in events(runtime, advisor, state):
+            if isinstance(event, Delta):
+                yield sse("delta", {"text": event.text})
+            elif isinstance(event, Cited):
+                yield sse("citation", cited_payload(event))
+            elif isinstance(event, Restart):
+                yield sse("restart", {"reason": event.reason})
+            else:
+                yield sse("done", event)
     except Exception as exc:  # the response has started: report in-band
-        status = 503 if isinstance(exc, Overloaded) else 504 if isinstance(exc, WorkTimeout) else 500
-        if status == 500:
-            log.exception("streamed generation failed")
-        detail = str(exc) if status != 500 else "internal error"
-        yield sse("error", {"type": "about:blank", "status": status, "title": "Generation failed", "detail": detail})
-        return
-    for line in result_text(result).splitlines(keepends=True):
-        yield sse("delta", {"text": line})
-    yield sse("done", result)
+        yield sse("error", failure(exc))

@@ -1,127 +1,119 @@
-"""Chat model backends: each is one function, `complete(messages) -> str`.
+"""Chat model backends: each streams the text of one completion, `stream(messages, schema) -> Iterator[str]`.
 
-OpenAI-compatible endpoints through langchain-openai, a local GGUF file through llama-cpp-python, and a
-deterministic stand-in model (`fake`, chosen in settings like the others) that tests run against.
+Any OpenAI-compatible endpoint through the `openai` SDK, and a local GGUF file through llama-cpp-python. Closing
+the iterator closes the upstream request (or stops the local model) at once, so a client that leaves frees the
+model. With a JSON `schema`, the output is constrained to it: a `response_format` for servers, a GBNF grammar
+for llama-cpp-python.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
-from typing import Any, cast
-
-from pydantic import SecretStr
+import threading
+from collections.abc import Iterator
+from typing import Any, Protocol, cast
 
 from advisor.extras import MissingExtraError
-from advisor.schemas import STAGES, Language
-from advisor.settings import Settings
-from advisor.text.locale import ANSWER_INTRO, STAGE_TITLES
-from advisor.text.sentences import split_sentences
+from advisor.settings import GeneratorSettings
 
 Messages = list[dict[str, str]]
-Complete = Callable[[Messages], str]
-LANGUAGE_NAMES: dict[Language, str] = {"zh": "Simplified Chinese", "en": "English", "es": "Spanish"}
+Schema = dict[str, Any]
 
 
 class ModelUnavailable(RuntimeError):
     """A model backend that cannot be started (e.g. its model file is missing)."""
 
 
-def fake_complete(messages: Messages) -> str:
-    """Deterministic stand-in for a model: quotes the first sentence of each passage, in the asked language."""
-    system, user = messages[0]["content"], messages[1]["content"]
-    language: Language = next((code for code, name in LANGUAGE_NAMES.items() if f"in {name}." in system), "en")
-    passages = re.findall(r'<passage id="(\d+)" source="[^"]*" language="(\w+)">\n(.*?)\n</passage>', user, re.S)
-    quotes = [{"passage": int(n), "quote": split_sentences(text, lang)[0]} for n, lang, text in passages]
-    if '"steps"' in system:
-        steps = [
-            {
-                "stage": stage,
-                "items": [
-                    {
-                        "text": f"{STAGE_TITLES[language][stage]} [{i + 1}]",
-                        "quotes": [quotes[i % len(quotes)]],
-                        "supports": 1 if stage == "tactics" else None,
-                    }
-                ],
-            }
-            for i, stage in enumerate(STAGES)
-        ]
-        return json.dumps({"steps": steps}, ensure_ascii=False)
-    return json.dumps({"answer": f"{ANSWER_INTRO[language]} [1]", "citations": quotes[:1]}, ensure_ascii=False)
+class ChatModel(Protocol):
+    """A chat model that streams its reply as text pieces.
+
+    `stream` is a generator: the caller may stop early by closing it, which must end the upstream work.
+    Errors from the model (unreachable, HTTP errors, timeouts) are raised from the iteration.
+    """
+
+    name: str
+
+    def stream(self, messages: Messages, schema: Schema | None = None) -> Iterator[str]:
+        """The reply's text as it is generated; with `schema`, a JSON document valid against it."""
+        ...
 
 
-def openai_complete(settings: Settings) -> Complete:
-    """Any OpenAI-compatible chat endpoint, in JSON mode, through langchain-openai."""
-    try:
-        from langchain_openai import ChatOpenAI
-    except ImportError as exc:
-        raise MissingExtraError("the 'openai' backend", "openai") from exc
-    config = settings.generator
-    # langchain-openai always renames `max_tokens` to `max_completion_tokens`, which some servers ignore;
-    # `extra_body` sends the field under the configured name.
-    model = ChatOpenAI(
-        model=config.model,
-        base_url=config.base_url,
-        api_key=SecretStr(config.api_key),
-        timeout=config.timeout,
-        temperature=0,
-        max_retries=1,
-        model_kwargs={"response_format": {"type": "json_object"}},
-        extra_body={config.max_tokens_field: config.max_tokens},
-    )
+class OpenAIChat:
+    """Any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server), streamed."""
 
-    def complete(messages: Messages) -> str:
-        return str(model.invoke([(m["role"], m["content"]) for m in messages]).content)
+    name = "openai"
 
-    return complete
+    def __init__(self, config: GeneratorSettings) -> None:
+        try:
+            from openai import OpenAI
+        except ImportError as exc:
+            raise MissingExtraError("the 'openai' backend", "openai") from exc
+        self._config = config
+        self._client = OpenAI(base_url=config.base_url, api_key=config.api_key, timeout=config.timeout, max_retries=1)
 
+    def _response_format(self, schema: Schema) -> dict[str, Any]:
+        if self._config.structured == "json_schema":
+            return {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema, "strict": True}}
+        return {"type": "json_object", "schema": schema}  # llama.cpp server's form
 
-def llamacpp_complete(settings: Settings) -> Complete:
-    """A local GGUF model through llama-cpp-python, constrained to JSON by its grammar support."""
-    try:
-        from llama_cpp import Llama
-    except ImportError as exc:
-        raise MissingExtraError("the 'llamacpp' backend", "llamacpp") from exc
-    config = settings.generator
-    if config.model_path is None or not config.model_path.is_file():
-        raise ModelUnavailable(f"llamacpp: model file not found: {config.model_path}")
-    llm = Llama(model_path=str(config.model_path), n_ctx=config.context_size, n_threads=2, verbose=False)
-
-    def complete(messages: Messages) -> str:
-        reply: Any = llm.create_chat_completion(
-            messages=cast(Any, messages),
-            response_format={"type": "json_object"},
-            temperature=0,
-            max_tokens=config.max_tokens,
+    def stream(self, messages: Messages, schema: Schema | None = None) -> Iterator[str]:
+        config = self._config
+        extra: dict[str, Any] = {config.max_tokens_field: config.max_tokens}
+        if schema is not None:
+            extra["response_format"] = self._response_format(schema)
+        response = self._client.chat.completions.create(
+            model=config.model, messages=cast(Any, messages), stream=True, temperature=0, extra_body=extra
         )
-        return str(reply["choices"][0]["message"]["content"])
-
-    return complete
-
-
-def build_complete(settings: Settings) -> Complete:
-    """The chat backend chosen by `settings.generator.backend` (openai, llamacpp or fake)."""
-    backend = settings.generator.backend
-    if backend == "openai":
-        return openai_complete(settings)
-    if backend == "llamacpp":
-        return llamacpp_complete(settings)
-    if settings.generator.fake_reply == "broken":
-        return lambda messages: "Sure! Here is your plan: {not json"
-    if settings.generator.fake_reply == "wrong_language":
-        return _in_chinese(fake_complete)
-    return fake_complete
+        try:
+            for chunk in response:
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        yield choice.delta.content
+        finally:
+            response.close()
 
 
-def _in_chinese(complete: Complete) -> Complete:
-    """A model that ignores the requested language and always writes Chinese (as small models do)."""
+class LlamaCppChat:
+    """A local GGUF model through llama-cpp-python, one generation at a time."""
 
-    def wrapped(messages: Messages) -> str:
-        system = messages[0]["content"]
-        for name in LANGUAGE_NAMES.values():
-            system = system.replace(f"in {name}.", "in Simplified Chinese.")
-        return complete([{"role": "system", "content": system}, *messages[1:]])
+    name = "llamacpp"
 
-    return wrapped
+    def __init__(self, config: GeneratorSettings) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise MissingExtraError("the 'llamacpp' backend", "llamacpp") from exc
+        if config.model_path is None or not config.model_path.is_file():
+            raise ModelUnavailable(f"llamacpp: model file not found: {config.model_path}")
+        self._config = config
+        self._llm = Llama(model_path=str(config.model_path), n_ctx=config.context_size, n_threads=2, verbose=False)
+        self._lock = threading.Lock()  # one context: generations take turns
+
+    def stream(self, messages: Messages, schema: Schema | None = None) -> Iterator[str]:
+        from llama_cpp import LlamaGrammar
+
+        grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False) if schema is not None else None
+        with self._lock:
+            chunks: Any = self._llm.create_chat_completion(
+                messages=cast(Any, messages),
+                temperature=0,
+                max_tokens=self._config.max_tokens,
+                grammar=grammar,
+                stream=True,
+            )
+            try:
+                for chunk in chunks:
+                    content = chunk["choices"][0]["delta"].get("content")
+                    if content:
+                        yield content
+            finally:
+                chunks.close()
+
+
+def build_chat(config: GeneratorSettings) -> ChatModel:
+    """The chat backend `config.backend` names (openai or llamacpp)."""
+    if config.backend == "openai":
+        return OpenAIChat(config)
+    if config.backend == "llamacpp":
+        return LlamaCppChat(config)
+    raise ValueError(f"generator backend {config.backend!r} is not a chat model")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -18,6 +18,7 @@ from advisor.cli.serve import serve
 from advisor.schemas import Answer, Citation, DocumentOutline, IngestReport, Language, Plan
 from advisor.services.advice import AdviceError, AdvisorService
 from advisor.services.documents import DocumentError, read_documents
+from advisor.services.generation import Delta, Event, Restart
 from advisor.services.rendering import item_lines
 from advisor.services.retrieval import RetrievalError
 
@@ -127,12 +128,27 @@ def _sources_table(citations: list[Citation]) -> Table:
 Advice = TypeVar("Advice", Answer, Plan)
 
 
-def _advice(call: Callable[[AdvisorService], Advice], as_json: bool) -> Advice | None:
-    """The advisor's result for rendering, or None once `--json` has printed it raw."""
+def _advice(events_of: Callable[[AdvisorService], Iterator[Event | Advice]], as_json: bool) -> Advice | None:
+    """The advisor's result for rendering, or None once it is printed: as JSON with `--json`, else as it is written
+    when the generator streams (a model's text appears token by token)."""
     with open_services(AdviceError, RetrievalError) as app_services:
-        result = call(app_services.advisor)
+        advisor = app_services.advisor
+        live = advisor.streams and not as_json
+        for event in events_of(advisor):
+            if isinstance(event, Answer | Plan):
+                result = event
+            elif live and isinstance(event, Delta):
+                console.print(event.text, end="", markup=False, highlight=False, soft_wrap=True)
+            elif live and isinstance(event, Restart):
+                console.print(f"\n[dim]({event.reason})[/dim]", highlight=False)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
+        return None
+    if live:
+        console.print()
+        if result.citations:
+            console.print(_sources_table(result.citations))
+        console.print(f"[dim]generator: {result.generator}[/dim]", highlight=False)
         return None
     return result
 
@@ -144,7 +160,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
 ) -> None:
     """Answer QUESTION from the articles, citing the passages used (or decline when they do not cover it)."""
-    answer = _advice(lambda advisor: advisor.ask(question, k), as_json)
+    answer = _advice(lambda advisor: advisor.stream_answer(advisor.prepare_ask(question, k)), as_json)
     if answer is None:
         return
     console.print(
@@ -164,7 +180,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Plan as JSON")] = False,
 ) -> None:
     """A step-by-step plan: PEST → business model → metrics → strategy → tactics, every step cited."""
-    result = _advice(lambda advisor: advisor.plan(goal, context), as_json)
+    result = _advice(lambda advisor: advisor.stream_plan(advisor.prepare_plan(goal, context)), as_json)
     if result is None:
         return
     if not result.answerable:

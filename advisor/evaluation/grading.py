@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from advisor.growth.context import read_growth_inputs
 from advisor.growth.model import grow
 from advisor.schemas import STAGES, Answer, Citation, Plan, PlanItem, Stage
-from advisor.services.advice import text_outside_quotes
 from advisor.services.growth_advice import growth_items
+from advisor.services.verification import text_outside_quotes
 from advisor.text.injection import links_in
 from advisor.text.language import detect_language
 from advisor.text.locale import template_fragments

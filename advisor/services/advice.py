@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -15,25 +15,34 @@ from advisor.services.answerability import AnswerabilityJudge, Verdict
 from advisor.services.enumerations import best_enumeration
 from advisor.services.evidence import EvidenceReader, Gathered, ReadingUnit
 from advisor.services.extractive import ANSWER_CHARS
-from advisor.services.generation import AnswerRequest, GenerationError, Generator, PlanEvidence, PlanRequest
+from advisor.services.generation import (
+    AnswerRequest,
+    Cited,
+    Delta,
+    Event,
+    GenerationError,
+    Generator,
+    PlanEvidence,
+    PlanRequest,
+    Restart,
+    Result,
+    StreamingGenerator,
+    drain,
+)
 from advisor.services.growth_advice import with_growth_model
-from advisor.services.verification import MARKER, screened, verify_answer, verify_plan
+from advisor.services.rendering import result_text
+from advisor.services.verification import screened, text_outside_quotes, verify_answer, verify_plan
 from advisor.settings import AdviceSettings
 from advisor.text import locale
 from advisor.text.language import detect_language
 from advisor.text.quality import visible_size
 
+log = logging.getLogger("advisor.advice")
 _TACTICS_PARENTS = 2  # the sections teaching tactics whose sub-sections are read too
-_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
 
 
 class AdviceError(ValueError):
     """A request the advisor cannot serve."""
-
-
-def text_outside_quotes(text: str) -> str:
-    """The advisor's own words: `text` without quoted evidence, quoted labels and citation markers."""
-    return MARKER.sub(" ", _QUOTED.sub(" ", text))
 
 
 @dataclass
@@ -96,6 +105,11 @@ class AdvisorService:
         return self.prepare_plan(str(request["goal"]), str(request.get("context", "")))
 
     @property
+    def streams(self) -> bool:
+        """Whether the generator shows its text as it writes it (a chat model) rather than all at once."""
+        return isinstance(self._generator, StreamingGenerator)
+
+    @property
     def generator_name(self) -> str:
         """The name of the generator this advisor writes with."""
         return self._generator.name
@@ -130,23 +144,58 @@ class AdvisorService:
 
     def write_answer(self, state: AskState) -> Answer:
         """The answer for prepared evidence (a refusal when it does not address the question)."""
+        return drain(self.stream_answer(state))
+
+    def stream_answer(self, state: AskState) -> Iterator[Event | Answer]:
+        """The answer's events as it is written (see `StreamingGenerator`), then the checked answer."""
         language = state.language
         refusal = Answer(question=state.question, answer=locale.REFUSAL[language], language=language,
                          answerable=False, generator=self._generator.name, retrieved=_ids(state.passages))  # fmt: skip
         if not state.verdict.answerable:
-            return refusal
+            yield from _replayed(refusal, state.passages)
+            return
         shown = screened(state.passages)
         request = AnswerRequest(state.question, language, state.gathered, shown)
+
+        def checked(answer: Answer) -> Answer | None:
+            answer = verify_answer(answer, shown, state.passages)
+            if not answer.citations or detect_language(text_outside_quotes(answer.answer)) != language:
+                return None
+            answer = verify_answer(_with_gaps(answer, state.verdict), shown, state.passages)
+            return answer.model_copy(update={"retrieved": _ids(state.passages)})
+
+        def events_of(generator: Generator) -> Iterator[Event | Answer]:
+            if isinstance(generator, StreamingGenerator):
+                return generator.stream_answer(request)
+            return iter([generator.answer(request)])
+
+        yield from self._written(events_of, state.passages, checked, refusal)
+
+    def _written(self, events_of: Callable[[Generator], Iterator[Event | Result]], passages: list[Chunk],
+                 checked: Callable[[Result], Result | None], refusal: Result) -> Iterator[Event | Result]:  # fmt: skip
+        """The primary generator's events and checked result; on failure a `Restart` and the fallback's."""
         for generator in (self._generator, self._fallback):
+            streamed = False
+            result: Result | None = None
+            reason = "the text has no supported citation"
             try:
-                answer = verify_answer(generator.answer(request), shown, state.passages)
-            except GenerationError:
-                continue
-            if answer.citations and detect_language(text_outside_quotes(answer.answer)) == language:
-                answer = verify_answer(_with_gaps(answer, state.verdict), shown, state.passages)
-                answer = answer.model_copy(update={"retrieved": _ids(state.passages)})
-                return answer if generator is self._generator else _fell_back(answer, self._generator.name)
-        return refusal
+                for event in events_of(generator):
+                    if isinstance(event, Answer | Plan):
+                        result = checked(event)
+                    else:
+                        streamed = True
+                        yield event
+            except (GenerationError, ValueError) as exc:
+                reason = str(exc)
+            if result is not None:
+                if generator is not self._generator:
+                    result = _fell_back(result, self._generator.name)
+                yield from ([result] if streamed else _replayed(result, passages))
+                return
+            log.info("generator %s failed: %s", generator.name, reason)
+            if streamed:
+                yield Restart(reason)
+        yield from _replayed(refusal, passages)
 
     def stage_units(self, stage: Stage) -> list[ReadingUnit]:
         """The sections that teach a stage of the method (the same for every goal; cached per index version)."""
@@ -194,24 +243,48 @@ class AdvisorService:
 
     def write_plan(self, state: PlanState) -> Plan:
         """The plan for prepared evidence (a refusal when the goal is out of scope)."""
+        return drain(self.stream_plan(state))
+
+    def stream_plan(self, state: PlanState) -> Iterator[Event | Plan]:
+        """The plan's events, a stage at a time as each is ready, then the checked plan."""
         language = state.language
         refusal = Plan(goal=state.goal, context=state.context, language=language, answerable=False,
                        reason=locale.REFUSAL[language], generator=self._generator.name,
                        retrieved=_ids(state.passages))  # fmt: skip
         if not state.verdict.answerable:
-            return refusal
+            yield from _replayed(refusal, state.passages)
+            return
         shown = screened(state.passages)
         evidence = PlanEvidence(state.evidence.stages, state.evidence.goal, shown, state.evidence.stage_of)
         request = PlanRequest(state.goal, state.context, language, evidence)
-        for generator in (self._generator, self._fallback):
-            try:
-                plan = verify_plan(generator.plan(request), shown, state.passages)
-            except (GenerationError, ValueError):
-                continue
-            if plan is not None and plan.answerable:
-                plan = with_growth_model(plan.model_copy(update={"retrieved": _ids(state.passages)}))
-                return plan if generator is self._generator else _fell_back(plan, self._generator.name)
-        return refusal
+
+        def checked(plan: Plan) -> Plan | None:
+            verified = verify_plan(plan, shown, state.passages)
+            if verified is None or not verified.answerable:
+                return None
+            return with_growth_model(verified.model_copy(update={"retrieved": _ids(state.passages)}))
+
+        def events_of(generator: Generator) -> Iterator[Event | Plan]:
+            if isinstance(generator, StreamingGenerator):
+                return generator.stream_plan(request)
+            return iter([generator.plan(request)])
+
+        yield from self._written(events_of, state.passages, checked, refusal)
+
+    def stream(self, state: State) -> Iterator[Event | Answer | Plan]:
+        """The events of the answer or plan for prepared evidence, then the result."""
+        return self.stream_answer(state) if isinstance(state, AskState) else self.stream_plan(state)
+
+
+def _replayed(result: Result, passages: Sequence[Chunk]) -> Iterator[Event | Result]:
+    """A finished result as events: each citation's first use, the text line by line, then the result."""
+    by_id = {chunk.chunk_id: chunk for chunk in passages}
+    for number, citation in enumerate(result.citations, 1):
+        if citation.chunk_id in by_id:
+            yield Cited(number, by_id[citation.chunk_id])
+    for line in result_text(result).splitlines(keepends=True):
+        yield Delta(line)
+    yield result
 
 
 def _with_gaps(answer: Answer, verdict: Verdict) -> Answer:
@@ -238,9 +311,6 @@ def _required(text: str, name: str) -> str:
 
 def _ids(passages: Sequence[Chunk]) -> list[str]:
     return [chunk.chunk_id for chunk in passages]
-
-
-Result = TypeVar("Result", Answer, Plan)
 
 
 def _fell_back(result: Result, primary: str) -> Result:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.schemas import Language, Plan, PlanStep
+from advisor.schemas import Answer, Language, Plan, PlanStep
 from advisor.text.locale import SERVES
 
 
@@ -15,12 +15,19 @@ def plan_text(plan: Plan) -> str:
     """The plan as Markdown: a heading per stage and a bullet per item (or the reason it was declined)."""
     if not plan.answerable:
         return plan.reason
-    blocks = []
-    for number, step in enumerate(plan.steps, 1):
-        lines = "\n".join(f"- {line}" for line in item_lines(step, plan.language))
-        blocks.append(f"## {number}. {step.title}\n{lines}")
-    return "\n\n".join(blocks)
+    return "\n\n".join(step_text(number, step, plan.language) for number, step in enumerate(plan.steps, 1))
+
+
+def step_text(number: int, step: PlanStep, language: Language) -> str:
+    """One stage as Markdown: its numbered heading and a bullet per item."""
+    lines = "\n".join(f"- {line}" for line in item_lines(step, language))
+    return f"## {number}. {step.title}\n{lines}"
 
 
 def _serves(strategy: int | None, language: Language) -> str:
     return f" {SERVES[language].format(n=strategy)}" if strategy else ""
+
+
+def result_text(result: Answer | Plan) -> str:
+    """The text a reader sees: the answer, or the plan rendered as Markdown."""
+    return result.answer if isinstance(result, Answer) else plan_text(result)

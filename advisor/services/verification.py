@@ -10,6 +10,12 @@ from advisor.text.injection import screen, strip_links
 from advisor.text.sentences import split_sentences
 
 MARKER = re.compile(r"\[(\d+)\]")  # a citation marker: [n]
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|《[^》]*》|“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+def text_outside_quotes(text: str) -> str:
+    """The advisor's own words: `text` without quoted evidence, quoted labels and citation markers."""
+    return MARKER.sub(" ", _QUOTED.sub(" ", text))
 
 
 def valid_citations(citations: Sequence[Citation], used: set[int], *versions: Sequence[Chunk]) -> list[int | None]:

@@ -336,3 +336,21 @@ METHOD_WORDS = (
     r"策略|手法|方法论|具体的?行为|行为动作|\b(strateg(y|ies)|tactics?|methodolog(y|ies)|concrete actions?)\b"
     r"|\b(estrategias?|t[aá]cticas?|metodolog[ií]as?|acciones concretas)\b"
 )
+
+# What a chat model is asked, in the asker's language (models follow instructions best in the language they answer in).
+ANSWER_TASK: dict[Language, str] = {
+    "zh": (
+        "问题：{question}\n\n请只用简体中文回答，最多五个要点。每个要点结尾写上它所依据的资料编号，例如 [2]。"
+        "英文或西班牙文的资料要用中文概括，不要照抄。"
+    ),
+    "en": (
+        "Question: {question}\n\nAnswer in English only, with at most five bullet points. End every bullet with "
+        "the number of the passage it comes from, like [2]. Summarise passages in other languages in English; never "
+        "copy them."
+    ),
+    "es": (
+        "Pregunta: {question}\n\nResponde solo en español, con cinco viñetas como máximo. Termina cada viñeta con "
+        "el número del pasaje del que viene, por ejemplo [2]. Resume en español los pasajes en otros idiomas; no "
+        "los copies."
+    ),
+}

@@ -28,10 +28,8 @@ def indexed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def api_settings(data_dir: Path, **changes: object) -> Settings:
-    """Fake embeddings and the fake generator on `data_dir`; `changes` override top-level fields (e.g. `api`)."""
-    settings = Settings(
-        data_dir=data_dir, embeddings=EmbeddingSettings(backend="fake"), generator=GeneratorSettings(backend="fake")
-    )
+    """Fake embeddings and the extractive generator on `data_dir`; `changes` override top-level fields (e.g. `api`)."""
+    settings = Settings(data_dir=data_dir, embeddings=EmbeddingSettings(backend="fake"), generator=GeneratorSettings())
     return settings.model_copy(update=changes)
 
 

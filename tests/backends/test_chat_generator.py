@@ -1,30 +1,33 @@
-"""LLM generators through the deterministic fake model: JSON parsing, repair, fallback, languages."""
+"""LLM generators in-process against the scripted OpenAI-compatible server: languages, plans, token limits."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
 from advisor.assembly import Services, build_services
-from advisor.backends.chat import openai_complete
+from advisor.backends.chat import OpenAIChat
 from advisor.schemas import STAGES
-from advisor.services.advice import text_outside_quotes
+from advisor.services.verification import text_outside_quotes
 from advisor.settings import GeneratorSettings, Settings
 from advisor.text.language import detect_language
+from tests.scripted_llm import ScriptedState, scripted_llm
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[tuple[str, ScriptedState]]:
+    with scripted_llm() as running:
+        yield running
 
 
 @contextmanager
-def _services(settings: Settings, reply: str) -> Iterator[Services]:
-    """Services on the fake model; abstention is off so the fake embeddings never decline."""
+def _services(settings: Settings, base_url: str, model: str) -> Iterator[Services]:
+    """Services on the scripted model; abstention is off so the fake embeddings never decline."""
     configured = settings.model_copy(
         update={
-            "generator": GeneratorSettings(backend="fake", fake_reply=reply),
+            "generator": GeneratorSettings(backend="openai", base_url=base_url, model=model, structured="json_object"),
             "advice": settings.advice.model_copy(update={"decline_bias": -1e6}),
         }
     )
@@ -40,97 +43,55 @@ def _services(settings: Settings, reply: str) -> Iterator[Services]:
     ("question", "language"),
     [
         ("用户留存和私域运营有什么关系?", "zh"),
-        ("How do I prioritise channels?", "en"),
-        ("¿Cómo renuevo membresías?", "es"),
+        ("How do I keep users coming back to a community product?", "en"),
+        ("¿Cómo mantengo a los usuarios de una comunidad?", "es"),
     ],
 )
-def test_valid_model_output_becomes_a_cited_answer(fake_settings: Settings, question: str, language: str) -> None:
-    with _services(fake_settings, "valid") as services:
+def test_the_models_text_becomes_a_cited_answer_in_the_askers_language(
+    fake_settings: Settings, llm: tuple[str, ScriptedState], question: str, language: str
+) -> None:
+    with _services(fake_settings, llm[0], "good") as services:
         answer = services.advisor.ask(question)
-    assert answer.generator == "fake"
+        chunks = {c.chunk_id: c.text for c in services.store.iter_chunks()}
+    assert answer.generator == "openai", answer
     assert answer.citations and answer.language == language
     assert detect_language(text_outside_quotes(answer.answer)) == language
+    assert all(c.quote in chunks[c.chunk_id] for c in answer.citations)
 
 
-def test_broken_json_falls_back_to_extractive_and_says_so(fake_settings: Settings) -> None:
-    with _services(fake_settings, "broken") as services:
+def test_a_plan_fills_the_schema_and_cites_every_stage(fake_settings: Settings, llm: tuple[str, ScriptedState]) -> None:
+    base_url, state = llm
+    before = len(state.exchanges)
+    with _services(fake_settings, base_url, "good") as services:
+        plan = services.advisor.plan("Plan how to keep users coming back to a community product")
+    assert plan.generator == "openai", plan
+    assert tuple(step.stage for step in plan.steps) == STAGES
+    assert all(item.citations for step in plan.steps for item in step.items)
+    schema = state.exchanges[before].body["response_format"]["schema"]
+    assert schema["required"] == list(STAGES)
+
+
+def test_a_model_that_fails_falls_back_to_extractive_and_says_so(
+    fake_settings: Settings, llm: tuple[str, ScriptedState]
+) -> None:
+    with _services(fake_settings, llm[0], "error") as services:
         plan = services.advisor.plan("Plan to sell more fruit online")
         answer = services.advisor.ask("How do I keep users?")
-    assert plan.generator == "extractive (fallback from fake)"
+    assert plan.generator == "extractive (fallback from openai)"
     assert tuple(step.stage for step in plan.steps) == STAGES
-    assert answer.generator == "extractive (fallback from fake)"
-
-
-def test_answer_in_the_wrong_language_is_replaced(fake_settings: Settings) -> None:
-    with _services(fake_settings, "wrong_language") as services:
-        answer = services.advisor.ask("How do I keep users coming back?")
-    assert answer.generator == "extractive (fallback from fake)"
-    assert detect_language(text_outside_quotes(answer.answer)) == "en"
-
-
-def test_fake_plan_has_five_cited_stages(fake_settings: Settings) -> None:
-    with _services(fake_settings, "valid") as services:
-        plan = services.advisor.plan("Crea un plan para vender más fruta por internet")
-    assert plan.generator == "fake"
-    assert plan.steps[0].title == "Entorno del sector (PEST)"
-    assert all(item.citations for step in plan.steps for item in step.items)
-
-
-class _RecordingChatServer(ThreadingHTTPServer):
-    """An OpenAI-compatible endpoint that records each request body and replies with a fixed JSON answer."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _ChatHandler)
-        self.bodies: list[dict[str, Any]] = []
-
-
-class _ChatHandler(BaseHTTPRequestHandler):
-    server: _RecordingChatServer
-
-    def do_POST(self) -> None:
-        self.server.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        content = json.dumps({"answer": "Keep users with a community [1]", "citations": []})
-        reply = {
-            "id": "c1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "local",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-        }
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
+    assert answer.generator == "extractive (fallback from openai)"
 
 
 @pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
-def test_openai_backend_sends_the_token_limit_in_the_configured_field(field: str) -> None:
-    pytest.importorskip("langchain_openai")
-    server = _RecordingChatServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        settings = Settings(
-            generator=GeneratorSettings(
-                backend="openai",
-                base_url=f"http://127.0.0.1:{server.server_port}/v1",
-                model="local",
-                max_tokens=321,
-                max_tokens_field=field,  # type: ignore[arg-type]
-            )
-        )
-        reply = openai_complete(settings)([{"role": "user", "content": "hi"}])
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert json.loads(reply)["answer"].startswith("Keep users")
-    (body,) = server.bodies
-    assert body[field] == 321
-    other = "max_completion_tokens" if field == "max_tokens" else "max_tokens"
-    assert other not in body
-    assert body["response_format"] == {"type": "json_object"}
+def test_openai_backend_sends_the_token_limit_in_the_configured_field(
+    llm: tuple[str, ScriptedState], field: str
+) -> None:
+    base_url, state = llm
+    before = len(state.exchanges)
+    config = GeneratorSettings(backend="openai", base_url=base_url, model="good", max_tokens=321,
+                               max_tokens_field=field)  # type: ignore[arg-type]  # fmt: skip
+    text = "".join(OpenAIChat(config).stream([{"role": "system", "content": "x"}, {"role": "user", "content": "hi"}]))
+    body = state.exchanges[before].body
+    assert body[field] == 321 and body["stream"] is True
+    assert ("max_completion_tokens" if field == "max_tokens" else "max_tokens") not in body
+    assert "response_format" not in body and isinstance(text, str)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from advisor.cli import app
 from advisor.settings import PROJECT_ROOT, get_settings
+from tests.scripted_llm import scripted_llm
 
 runner = CliRunner()
 CASES = PROJECT_ROOT / "evals" / "cases"
@@ -40,20 +42,50 @@ def no_abstention(monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
 
 
-def test_generators_side_by_side_with_reports(tmp_path: Path, small_cases: Path) -> None:
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Points the `openai` generator at the scripted server, with the scripted model named."""
+    with scripted_llm() as (base_url, _):
+
+        def use(model: str) -> None:
+            monkeypatch.setenv("ADVISOR_GENERATOR__BASE_URL", base_url)
+            monkeypatch.setenv("ADVISOR_GENERATOR__MODEL", model)
+            monkeypatch.setenv("ADVISOR_GENERATOR__STRUCTURED", "json_object")
+            get_settings.cache_clear()
+
+        yield use
+
+
+def test_generators_side_by_side_with_reports(
+    tmp_path: Path, small_cases: Path, scripted: Callable[[str], None]
+) -> None:
+    scripted("good")
     gates = _gates(tmp_path, '[[check]]\nsystem = "*"\nmetric = "citation_validity"\nmin = 1.0\n')
-    args = ["eval", "-g", "extractive", "-g", "fake", "--cases", str(small_cases), "--no-baseline"]
+    args = ["eval", "-g", "extractive", "-g", "openai", "--cases", str(small_cases), "--no-baseline"]
     args += ["--thresholds", str(gates), "--report", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert report["systems"] == ["extractive", "fake"]
-    assert set(report["per_case"]["fake"]) == {"r-zh-003", "h-en-001", "p-es-001", "o-en-001", "a-en-001"}
+    assert report["systems"] == ["extractive", "openai"]
+    assert set(report["per_case"]["openai"]) == {"r-zh-003", "h-en-001", "p-es-001", "o-en-001", "a-en-001"}
     assert report["per_case"]["extractive"]["p-es-001"]["five_stages"] == 1.0
-    assert "attack_success" in report["per_case"]["fake"]["a-en-001"]
+    assert "attack_success" in report["per_case"]["openai"]["a-en-001"]
     markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
-    assert "| metric | extractive | fake |" in markdown
-    assert "| * " not in markdown and "| fake | overall | citation_validity | ≥ 1 |" in markdown
+    assert "| metric | extractive | openai |" in markdown
+    assert "| * " not in markdown and "| openai | overall | citation_validity | ≥ 1 |" in markdown
+
+
+def test_the_fallback_rate_of_an_llm_generator_is_gated(
+    tmp_path: Path, small_cases: Path, scripted: Callable[[str], None]
+) -> None:
+    scripted("error")  # every call fails: every answer and plan falls back
+    gates = _gates(tmp_path, '[[check]]\nsystem = "openai"\nmetric = "fallback"\nmax = 0.5\n')
+    args = ["eval", "-g", "openai", "--cases", str(small_cases), "--no-baseline", "--thresholds", str(gates)]
+    result = runner.invoke(app, [*args, "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 1, result.output
+    assert "threshold missed" in result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert all(case["fallback"] == 1.0 for case in report["per_case"]["openai"].values() if "fallback" in case)
 
 
 def test_a_missed_threshold_fails_the_run(tmp_path: Path, small_cases: Path) -> None:
@@ -89,13 +121,3 @@ def test_a_partial_run_skips_gates_its_cases_cannot_measure(tmp_path: Path, smal
     result = runner.invoke(app, [*args, "--markdown", str(tmp_path / "r.md")])
     assert result.exit_code == 0, result.output
     assert "attack_success" not in (tmp_path / "r.md").read_text(encoding="utf-8")
-
-
-def test_fallbacks_are_counted(tmp_path: Path, small_cases: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVISOR_GENERATOR__FAKE_REPLY", "broken")
-    get_settings.cache_clear()
-    args = ["eval", "-g", "fake", "--cases", str(small_cases), "--no-baseline", "--no-gate"]
-    result = runner.invoke(app, [*args, "--report", str(tmp_path / "r.json")])
-    assert result.exit_code == 0, result.output
-    per_case = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["per_case"]["fake"]
-    assert per_case["r-zh-003"]["fallback"] == 1.0 and per_case["p-es-001"]["fallback"] == 1.0

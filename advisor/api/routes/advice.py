@@ -28,7 +28,9 @@ async def ask(body: AskRequest, runtime: RuntimeDep, services: ServicesDep, _: C
     """A cited answer in the question's language, or `answerable: false` when the articles do not cover it.
 
     With `stream: true` the response is `text/event-stream`: a `sources` event (the passages and
-    `answerable`), `delta` events with the answer text, and a `done` event with the verified `Answer`.
+    `answerable`); then, as the text is generated, `delta` events (text pieces), a `citation` event when a
+    marker [n] is first used (the passage it refers to) and `restart` when the text so far is withdrawn (e.g.
+    it was in the wrong language); finally a `done` event with the checked `Answer`, whose text is authoritative.
     """
     advisor = services.advisor
     state = await retrieve(runtime, lambda: advisor.prepare_ask(body.question, body.k))
@@ -40,7 +42,8 @@ async def plan(body: PlanRequest, runtime: RuntimeDep, services: ServicesDep, _:
     """A plan walking PEST → business model → metrics → strategy → tactics, every step cited.
 
     `context` carries the industry, product, current numbers and goal. With `stream: true`: a `sources`
-    event, `delta` events with the plan as Markdown, and a `done` event with the verified `Plan`.
+    event, then each stage as a `delta` (Markdown) as soon as it is complete and checked, with `citation` and
+    `restart` events as for answers, and a `done` event with the checked `Plan`.
     """
     advisor = services.advisor
     state = await retrieve(runtime, lambda: advisor.prepare_plan(body.goal, body.context))
@@ -56,5 +59,5 @@ async def _respond(
 ) -> Result | StreamingResponse:
     """The written result, or its Server-Sent Events when the caller asked for a stream."""
     if stream:
-        return StreamingResponse(advice_events(runtime, advisor, state, write), media_type="text/event-stream")
+        return StreamingResponse(advice_events(runtime, advisor, state), media_type="text/event-stream")
     return await generate(runtime, advisor.generator_name, lambda: write(state))

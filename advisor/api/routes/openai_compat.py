@@ -11,7 +11,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -21,9 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.api.deps import Caller, RuntimeDep, ServicesDep
 from advisor.api.models import COMMON_PROBLEMS, MAX_TEXT, is_readable, problem_responses
 from advisor.api.problems import Problem
-from advisor.api.work import generate, result_text, retrieve, sources_of
+from advisor.api.runtime import Runtime
+from advisor.api.work import cited_payload, events, failure, generate, retrieve, sources_of
 from advisor.schemas import Answer, Plan
-from advisor.services.advice import AskState, PlanState
+from advisor.services.advice import AdvisorService, AskState, PlanState
+from advisor.services.generation import Cited, Delta, Restart
+from advisor.services.rendering import result_text
 
 ASK_MODEL = "operations-advisor"
 PLAN_MODEL = "operations-advisor-plan"
@@ -102,8 +105,9 @@ async def chat_completions(
 ) -> dict[str, Any] | StreamingResponse:
     """A chat completion whose content is the advisor's cited answer (or plan, as Markdown).
 
-    With `stream: true`, OpenAI-style `chat.completion.chunk` events: the first carries `sources`, the
-    last `citations`, then `data: [DONE]`.
+    With `stream: true`, OpenAI-style `chat.completion.chunk` events as the text is generated: the first
+    carries `sources`; a chunk carries `citation` when a marker [n] is first used, and `restart` when the text
+    so far is withdrawn; the last carries `citations` (for its `answer`, the checked text), then `data: [DONE]`.
     """
     if body.model not in MODELS:
         raise Problem(404, f"model {body.model!r} does not exist; use one of {', '.join(MODELS)}")
@@ -119,13 +123,7 @@ async def chat_completions(
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     if body.stream:
         return StreamingResponse(
-            _chunks(
-                completion_id,
-                body.model,
-                sources,
-                lambda: generate(runtime, advisor.generator_name, lambda: write(state)),
-            ),
-            media_type="text/event-stream",
+            _chunks(runtime, advisor, state, completion_id, body.model, sources), media_type="text/event-stream"
         )
     result = await generate(runtime, advisor.generator_name, lambda: write(state))
     return {
@@ -149,18 +147,23 @@ def _chunk(completion_id: str, model: str, delta: dict[str, Any], finish: str | 
     return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-async def _chunks(
-    completion_id: str, model: str, sources: list[dict[str, Any]], pending: Callable[[], Awaitable[Answer | Plan]]
-) -> AsyncIterator[str]:
+async def _chunks(runtime: Runtime, advisor: AdvisorService, state: AskState | PlanState, completion_id: str,
+                  model: str, sources: list[dict[str, Any]]) -> AsyncIterator[str]:  # fmt: skip
     yield _chunk(completion_id, model, {"role": "assistant", "content": ""}, None, sources=sources)
     try:
-        result = await pending()
-    except Exception:  # the stream has started: report the failure in-band, as OpenAI does
-        log.exception("streamed chat completion failed")
-        error = {"message": "generation failed", "type": "server_error"}
+        async for event in events(runtime, advisor, state):
+            if isinstance(event, Delta):
+                yield _chunk(completion_id, model, {"content": event.text}, None)
+            elif isinstance(event, Cited):
+                yield _chunk(completion_id, model, {}, None, citation=cited_payload(event))
+            elif isinstance(event, Restart):
+                yield _chunk(completion_id, model, {}, None, restart={"reason": event.reason})
+            else:
+                yield _chunk(completion_id, model, {}, "stop", citations=_citations(event),
+                             answerable=event.answerable, answer=result_text(event))  # fmt: skip
+    except Exception as exc:  # the stream has started: report the failure in-band, as OpenAI does
+        problem = failure(exc)
+        error = {"message": problem["detail"], "type": "server_error", "code": problem["status"]}
         yield f"data: {json.dumps({'error': error})}\n\n"
         return
-    for line in result_text(result).splitlines(keepends=True):
-        yield _chunk(completion_id, model, {"content": line}, None)
-    yield _chunk(completion_id, model, {}, "stop", citations=_citations(result), answerable=result.answerable)
     yield "data: [DONE]\n\n"
