@@ -64,13 +64,17 @@ class OpenAIChat:
         response = self._client.chat.completions.create(
             model=config.model, messages=cast(Any, messages), stream=True, temperature=0, extra_body=extra
         )
+        finished = False
         try:
             for chunk in response:
                 for choice in chunk.choices:
                     if choice.delta.content:
                         yield choice.delta.content
+                    finished = finished or choice.finish_reason is not None
         finally:
             response.close()
+        if not finished:  # the connection ended mid-reply: what came is not the model's whole answer
+            raise ConnectionError("the model's stream ended before the reply was finished")
 
 
 class LlamaCppChat:

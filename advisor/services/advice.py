@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,27 +16,21 @@ from advisor.services.evidence import EvidenceReader, Gathered, ReadingUnit
 from advisor.services.extractive import ANSWER_CHARS
 from advisor.services.generation import (
     AnswerRequest,
-    Cited,
-    Delta,
     Event,
-    GenerationError,
     Generator,
     PlanEvidence,
     PlanRequest,
-    Restart,
-    Result,
     StreamingGenerator,
     drain,
 )
 from advisor.services.growth_advice import with_growth_model
-from advisor.services.rendering import result_text
 from advisor.services.verification import screened, text_outside_quotes, verify_answer, verify_plan
+from advisor.services.writing import replayed, written
 from advisor.settings import AdviceSettings
 from advisor.text import locale
 from advisor.text.language import detect_language
 from advisor.text.quality import visible_size
 
-log = logging.getLogger("advisor.advice")
 _TACTICS_PARENTS = 2  # the sections teaching tactics whose sub-sections are read too
 
 
@@ -152,7 +145,7 @@ class AdvisorService:
         refusal = Answer(question=state.question, answer=locale.REFUSAL[language], language=language,
                          answerable=False, generator=self._generator.name, retrieved=_ids(state.passages))  # fmt: skip
         if not state.verdict.answerable:
-            yield from _replayed(refusal, state.passages)
+            yield from replayed(refusal, state.passages)
             return
         shown = screened(state.passages)
         request = AnswerRequest(state.question, language, state.gathered, shown)
@@ -169,33 +162,7 @@ class AdvisorService:
                 return generator.stream_answer(request)
             return iter([generator.answer(request)])
 
-        yield from self._written(events_of, state.passages, checked, refusal)
-
-    def _written(self, events_of: Callable[[Generator], Iterator[Event | Result]], passages: list[Chunk],
-                 checked: Callable[[Result], Result | None], refusal: Result) -> Iterator[Event | Result]:  # fmt: skip
-        """The primary generator's events and checked result; on failure a `Restart` and the fallback's."""
-        for generator in (self._generator, self._fallback):
-            streamed = False
-            result: Result | None = None
-            reason = "the text has no supported citation"
-            try:
-                for event in events_of(generator):
-                    if isinstance(event, Answer | Plan):
-                        result = checked(event)
-                    else:
-                        streamed = True
-                        yield event
-            except (GenerationError, ValueError) as exc:
-                reason = str(exc)
-            if result is not None:
-                if generator is not self._generator:
-                    result = _fell_back(result, self._generator.name)
-                yield from ([result] if streamed else _replayed(result, passages))
-                return
-            log.info("generator %s failed: %s", generator.name, reason)
-            if streamed:
-                yield Restart(reason)
-        yield from _replayed(refusal, passages)
+        yield from written(self._generator, self._fallback, events_of, state.passages, checked, refusal)
 
     def stage_units(self, stage: Stage) -> list[ReadingUnit]:
         """The sections that teach a stage of the method (the same for every goal; cached per index version)."""
@@ -252,7 +219,7 @@ class AdvisorService:
                        reason=locale.REFUSAL[language], generator=self._generator.name,
                        retrieved=_ids(state.passages))  # fmt: skip
         if not state.verdict.answerable:
-            yield from _replayed(refusal, state.passages)
+            yield from replayed(refusal, state.passages)
             return
         shown = screened(state.passages)
         evidence = PlanEvidence(state.evidence.stages, state.evidence.goal, shown, state.evidence.stage_of)
@@ -269,22 +236,11 @@ class AdvisorService:
                 return generator.stream_plan(request)
             return iter([generator.plan(request)])
 
-        yield from self._written(events_of, state.passages, checked, refusal)
+        yield from written(self._generator, self._fallback, events_of, state.passages, checked, refusal)
 
     def stream(self, state: State) -> Iterator[Event | Answer | Plan]:
         """The events of the answer or plan for prepared evidence, then the result."""
         return self.stream_answer(state) if isinstance(state, AskState) else self.stream_plan(state)
-
-
-def _replayed(result: Result, passages: Sequence[Chunk]) -> Iterator[Event | Result]:
-    """A finished result as events: each citation's first use, the text line by line, then the result."""
-    by_id = {chunk.chunk_id: chunk for chunk in passages}
-    for number, citation in enumerate(result.citations, 1):
-        if citation.chunk_id in by_id:
-            yield Cited(number, by_id[citation.chunk_id])
-    for line in result_text(result).splitlines(keepends=True):
-        yield Delta(line)
-    yield result
 
 
 def _with_gaps(answer: Answer, verdict: Verdict) -> Answer:
@@ -311,7 +267,3 @@ def _required(text: str, name: str) -> str:
 
 def _ids(passages: Sequence[Chunk]) -> list[str]:
     return [chunk.chunk_id for chunk in passages]
-
-
-def _fell_back(result: Result, primary: str) -> Result:
-    return result.model_copy(update={"generator": f"{result.generator} (fallback from {primary})"})

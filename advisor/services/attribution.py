@@ -2,8 +2,9 @@
 
 A sentence's [n] markers name passages. Each passage sentence is compared with the cited sentence by embedding
 similarity; the best one at or above the floor becomes the quote (verbatim by construction, checked again
-against the stored chunk by the verification). A marker whose passage has no sentence above the floor is an
-unsupported claim: its marker is removed and the claim is reported.
+against the stored chunk by the verification). A marker whose passage has no sentence above the floor moves to
+the shown passage that has one (small models misnumber passages); when none has, the claim is unsupported: its
+marker is removed and the claim is reported. An unmarked sentence that a shown passage supports gets its marker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from advisor.text.sentences import sentence_spans
 _MARKUP = re.compile(r"^[\s#>*+\-•·\d.、)）]*|[*_`]+")
 _QUOTE_SPAN = 400  # quotes of one passage for several sentences join into one span up to this many characters
 _MIN_SENTENCE = 4  # passage sentences shorter than this (visible characters) are never quoted
+_MIN_CLAIM = 12  # an unmarked sentence shorter than this (a heading, a label) is not given a citation
 
 
 @dataclass
@@ -72,12 +74,18 @@ def _occurrences(text: str, language: Language) -> list[_Occurrence]:
             claim = claim_text(sentence) or previous
             for match in MARKER.finditer(sentence):
                 leading = claim_text(sentence[: match.start()])
-                owner = claim if leading or not previous else previous
+                opens_line = start == 0 and not line[: start + match.start()].strip()
+                owner = claim if leading or opens_line or not previous else previous
                 found.append(_Occurrence(offset + start + match.start(), offset + start + match.end(),
                                          int(match.group(1)), owner))  # fmt: skip
             previous = claim or previous
         offset += len(line) + 1
     return found
+
+
+def _is_marker_tail(line: str, end: int) -> bool:
+    """Whether a marker follows the sentence ending at `end` (the model cited it after the full stop)."""
+    return MARKER.match(line[end:].lstrip()) is not None
 
 
 class Attributor:
@@ -94,6 +102,7 @@ class Attributor:
         A marker whose passage does not support its sentence moves to the passage of `shown` that does (small
         models misnumber passages); when none does, the claim is unsupported.
         """
+        text, cited = self._marked(text, list(cited), language, shown)
         occurrences = [o for o in _occurrences(text, language) if 1 <= o.number <= len(cited) and o.claim]
         found: dict[tuple[str, str], tuple[Chunk, tuple[int, int, float]] | None] = {}
         for occurrence in occurrences:
@@ -101,7 +110,7 @@ class Attributor:
             key = (occurrence.claim, chunk.chunk_id)
             if key not in found:
                 best = self.supports([occurrence.claim], chunk)[0]
-                found[key] = (chunk, best) if best is not None else self._elsewhere(occurrence.claim, shown)
+                found[key] = (chunk, best) if best is not None else self.elsewhere(occurrence.claim, shown)
         numbers: dict[str, int] = {}  # chunk id -> new number, in order of first supported use
         claims: dict[str, list[tuple[str, tuple[int, int, float]]]] = {}
         chunks: dict[str, Chunk] = {}
@@ -126,13 +135,38 @@ class Attributor:
         last = 0
         for match in MARKER.finditer(text):
             new = replacement.get(match.start(), "")
-            pieces += [text[last : match.start()], "" if new in pieces[-1:] else new]
+            between = text[last : match.start()]
+            repeated = not between.strip() and new in pieces[-1:]  # "[1][1]" after renumbering
+            pieces += [between, "" if repeated else new]
             last = match.end()
         pieces.append(text[last:])
         rewritten = re.sub(r"[ \t]+([。．.,，;；!！?？])", r"\1", "".join(pieces))
+        rewritten = "\n".join(line.rstrip() for line in rewritten.split("\n"))
         return Attributed(rewritten, citations, unsupported)
 
-    def _elsewhere(self, claim: str, shown: Sequence[Chunk]) -> tuple[Chunk, tuple[int, int, float]] | None:
+    def _marked(self, text: str, cited: list[Chunk], language: Language,
+                shown: Sequence[Chunk]) -> tuple[str, list[Chunk]]:  # fmt: skip
+        """`text` with a marker after each unmarked sentence that a shown passage supports, and the passages cited."""
+        if not shown:
+            return text, cited
+        lines = []
+        for line in text.split("\n"):
+            spans = sentence_spans(line, language)
+            for start, end in reversed(spans):
+                sentence = line[start:end]
+                claim = claim_text(sentence)
+                if MARKER.search(sentence) or visible_size(claim) < _MIN_CLAIM or _is_marker_tail(line, end):
+                    continue
+                support = self.elsewhere(claim, shown)
+                if support is None:
+                    continue
+                if support[0] not in cited:
+                    cited.append(support[0])
+                line = f"{line[:end]} [{cited.index(support[0]) + 1}]{line[end:]}"
+            lines.append(line)
+        return "\n".join(lines), cited
+
+    def elsewhere(self, claim: str, shown: Sequence[Chunk]) -> tuple[Chunk, tuple[int, int, float]] | None:
         """The passage of `shown` whose sentence supports `claim` best, if one reaches the floor."""
         best: tuple[Chunk, tuple[int, int, float]] | None = None
         for chunk in shown:

@@ -34,7 +34,7 @@ from advisor.text.citing import MarkerFilter
 from advisor.text.injection import strip_links
 from advisor.text.jsonstream import ObjectArrays
 from advisor.text.language import detect_language
-from advisor.text.locale import ANSWER_TASK, STAGE_TITLES
+from advisor.text.locale import ANSWER_TASK, LANGUAGE_REPAIR, PLAN_TASK, STAGE_TITLES
 from advisor.text.quality import visible_size
 
 LANGUAGE_NAMES: dict[Language, str] = {"zh": "Simplified Chinese", "en": "English", "es": "Spanish"}
@@ -54,7 +54,6 @@ PLAN_SHAPE = (
     "each with `supports` set to the number of the strategy item it serves (null elsewhere). Every item's text "
     "ends with the [n] markers of the passages it uses."
 )
-REPAIR = "Your reply was not in {language}. Write it again, entirely in {language}."
 _ITEM: Schema = {
     "type": "object",
     "properties": {"text": {"type": "string"}, "supports": {"type": ["integer", "null"]}},
@@ -109,10 +108,9 @@ class ChatGenerator:
 
     @staticmethod
     def _messages(system: str, user: str, language: Language, repair: bool) -> Messages:
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        if repair:
-            messages.append({"role": "user", "content": REPAIR.format(language=LANGUAGE_NAMES[language])})
-        return messages
+        """The request; a repair round ends it by saying the last reply was in the wrong language."""
+        user = f"{user}\n\n{LANGUAGE_REPAIR[language]}" if repair else user
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def answer(self, request: AnswerRequest) -> Answer:
         return drain(self.stream_answer(request))
@@ -158,7 +156,8 @@ class ChatGenerator:
         language = request.language
         passages = within(compact(request), self._prompt_chars)
         system = RULES.format(language=LANGUAGE_NAMES[language]) + " " + PLAN_SHAPE
-        user = f"{format_passages(passages)}\n\nGoal: {request.goal}\nContext: {request.context or '-'}"
+        task = PLAN_TASK[language].format(goal=request.goal, context=request.context or "-")
+        user = f"{format_passages(passages)}\n\n{task}"
         for attempt in range(2):
             writer = _PlanWriter(self._attributor, passages, language)
             arrays = ObjectArrays()
@@ -232,6 +231,8 @@ class _PlanWriter:
         yield Delta(("\n\n" if len(self.steps) > 1 else "") + step_text(len(self.steps), step, self._language))
 
     def _supported(self, claim: str, numbers: list[int]) -> list[int]:
+        """The passages (model numbers) that support `claim`: those it cites that do, else the shown one that
+        does best; each cited passage that does not is reported."""
         kept = []
         for number in dict.fromkeys(n for n in numbers if 1 <= n <= len(self._passages)):
             chunk = self._passages[number - 1]
@@ -241,6 +242,11 @@ class _PlanWriter:
                 continue
             self._claims.setdefault(number, []).append((claim, span))
             kept.append(number)
+        if not kept and (found := self._attributor.elsewhere(claim, self._passages)) is not None:
+            number = self._passages.index(found[0]) + 1
+            self._claims.setdefault(number, []).append((claim, found[1]))
+            kept.append(number)
+            self.unsupported = [u for u in self.unsupported if u.sentence != claim]
         return kept
 
     def citations(self) -> list[Citation]:

@@ -354,3 +354,25 @@ ANSWER_TASK: dict[Language, str] = {
         "los copies."
     ),
 }
+
+PLAN_TASK: dict[Language, str] = {
+    "zh": (
+        "目标：{goal}\n背景：{context}\n\n请只用简体中文填写 JSON：每个阶段一到三条具体建议，每条都根据资料写，"
+        "结尾写上资料编号，例如 [2]。"
+    ),
+    "en": (
+        "Goal: {goal}\nContext: {context}\n\nFill the JSON in English only: one to three concrete points per stage, "
+        "each drawn from the passages and ending with the passage's number, like [2]."
+    ),
+    "es": (
+        "Objetivo: {goal}\nContexto: {context}\n\nRellena el JSON solo en español: de uno a tres puntos concretos "
+        "por etapa, cada uno sacado de los pasajes y terminado con el número del pasaje, por ejemplo [2]."
+    ),
+}
+
+# Added to the request when the model's first reply was in another language.
+LANGUAGE_REPAIR: dict[Language, str] = {
+    "zh": "上一次的回答不是中文。这一次只用简体中文回答。",
+    "en": "The last reply was not in English. This time answer in English only.",
+    "es": "La respuesta anterior no estaba en español. Esta vez responde solo en español.",
+}

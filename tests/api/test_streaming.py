@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from advisor.api.app import create_app
 from advisor.settings import AdviceSettings, GeneratorSettings
+from advisor.text.locale import LANGUAGE_REPAIR
 from tests.api.conftest import api_settings
 from tests.conftest import free_port
 from tests.scripted_llm import UNSUPPORTED, ScriptedState, scripted_llm
@@ -148,7 +149,7 @@ def test_wrong_language_gets_one_repair_round_then_falls_back(
     with serving(indexed_dir, base_url, "wrong-language") as (url, _):
         events = ask_stream(url)
     asked = state.exchanges[before:]
-    assert len(asked) == 2 and "Write it again" in asked[1].body["messages"][-1]["content"]
+    assert len(asked) == 2 and asked[1].body["messages"][-1]["content"].endswith(LANGUAGE_REPAIR["en"])
     assert [kind for _, kind, _ in events].count("restart") == 2
     assert events[-1][2]["generator"] == "extractive (fallback from openai)"
     assert events[-1][2]["language"] == "en"
