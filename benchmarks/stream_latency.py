@@ -39,10 +39,11 @@ from pathlib import Path
 import httpx
 import numpy as np
 import uvicorn
+from load import stop_server  # benchmarks/load.py (scripts here run with their folder on the path)
 
 from advisor.api.app import create_app
 from advisor.assembly import Services, build_services
-from advisor.services.chat import ANSWER_SHAPE, LANGUAGE_NAMES, RULES, format_passages, within
+from advisor.services.prompts import ANSWER_SHAPE, LANGUAGE_NAMES, RULES, format_passages, within
 from advisor.services.verification import screened
 from advisor.settings import GeneratorSettings, Settings
 from advisor.text.locale import ANSWER_TASK
@@ -246,12 +247,7 @@ def main() -> None:
                 server.should_exit = True
                 if thread.is_alive():
                     thread.join(30)
-                process.terminate()
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                stop_server(process)
         print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
 
 

@@ -10,7 +10,7 @@ Models (the `model` field of the request):
 - `wrong-language`: always Chinese, whatever the asker's language.
 - `disconnect`: a few words, then the connection drops mid-stream.
 - `error`: HTTP 500.
-With a `response_format`, `good` and `slow` reply with a plan: one item per stage, citing a passage.
+With a `response_format` (a plan stage), `good` and `slow` reply with one point citing a passage.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-from advisor.schemas import STAGES
 
 _PASSAGE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -136,12 +134,12 @@ class _Handler(BaseHTTPRequestHandler):
         if model == "wrong-language":  # a model that ignores the asker's language
             passages = [(n, text) for n, text in passages if _CJK.search(text)] or [(1, "用户留存最重要。")]
         fitting = [(n, _quoted(_first_sentence(text), language)) for n, text in passages[:3]]
-        if body.get("response_format"):
+        if body.get("response_format"):  # a plan stage
             sentence = fitting[0] if fitting else (1, "Grow retention.")
-            plan = {stage: [{"text": f"{sentence[1]} [{sentence[0]}]", "supports": 1 if stage == "tactics" else None}]
-                    for stage in STAGES}  # fmt: skip
-            text = json.dumps(plan, ensure_ascii=False)
-            return [text[i : i + 12] for i in range(0, len(text), 12)], 0.3 if model == "slow" else 0.0
+            text = json.dumps(
+                {"items": [{"text": f"{sentence[1]} [{sentence[0]}]", "supports": 1}]}, ensure_ascii=False
+            )
+            return [text[i : i + 12] for i in range(0, len(text), 12)], 0.1 if model == "slow" else 0.0
         if model == "slow":
             return [word + " " for word in _SLOW_WORDS.split()], 3.0 / 40
         if model == "endless":

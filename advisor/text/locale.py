@@ -355,20 +355,23 @@ ANSWER_TASK: dict[Language, str] = {
     ),
 }
 
-PLAN_TASK: dict[Language, str] = {
+# One stage of a plan, asked of a chat model: the goal, the user's context, the stage's title.
+STAGE_TASK: dict[Language, str] = {
     "zh": (
-        "目标：{goal}\n背景：{context}\n\n请只用简体中文填写 JSON：每个阶段一到三条具体建议，每条都根据资料写，"
-        "结尾写上资料编号，例如 [2]。"
+        "目标：{goal}\n背景：{context}\n\n这一步是「{stage}」。请只用简体中文，针对这个目标写一到三条具体建议，"
+        "每条根据上面的资料写，结尾写上资料编号，例如 [2]。"
     ),
     "en": (
-        "Goal: {goal}\nContext: {context}\n\nFill the JSON in English only: one to three concrete points per stage, "
-        "each drawn from the passages and ending with the passage's number, like [2]."
+        "Goal: {goal}\nContext: {context}\n\nThis step is “{stage}”. In English only, write one to three concrete "
+        "points for this goal, each drawn from the passages above and ending with the passage's number, like [2]."
     ),
     "es": (
-        "Objetivo: {goal}\nContexto: {context}\n\nRellena el JSON solo en español: de uno a tres puntos concretos "
-        "por etapa, cada uno sacado de los pasajes y terminado con el número del pasaje, por ejemplo [2]."
+        "Objetivo: {goal}\nContexto: {context}\n\nEste paso es «{stage}». Solo en español, escribe de uno a tres "
+        "puntos concretos para este objetivo, cada uno sacado de los pasajes de arriba y terminado con el número del "
+        "pasaje, por ejemplo [2]."
     ),
 }
+STRATEGY_POINTS: dict[Language, str] = {"zh": "策略：", "en": "Strategy points:", "es": "Puntos de estrategia:"}
 
 # Added to the request when the model's first reply was in another language.
 LANGUAGE_REPAIR: dict[Language, str] = {

@@ -81,7 +81,7 @@ def ask_stream(url: str, path: str = "/v1/ask", **body: Any) -> list[tuple[float
 
 
 def test_first_delta_reaches_an_sse_client_while_the_model_is_still_writing(
-    indexed_dir: Path, llm: tuple[str, ScriptedState]
+    indexed_dir: Path, llm: tuple[str, ScriptedState], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with serving(indexed_dir, llm[0], "slow") as (url, _):
         events = ask_stream(url)
@@ -89,7 +89,8 @@ def test_first_delta_reaches_an_sse_client_while_the_model_is_still_writing(
     assert kinds[0] == "sources" and kinds[-1] == "done"
     first_delta = next(at for at, kind, _ in events if kind == "delta")
     done_at, _, _answer = events[-1]
-    print(f"first delta after {first_delta:.2f} s, done after {done_at:.2f} s")
+    with capsys.disabled():
+        print(f"\nSSE: first delta after {first_delta:.2f} s, done after {done_at:.2f} s (a 40-word answer over 3 s)")
     assert first_delta < 1.0
     assert done_at - first_delta > 2.0  # the text arrived piece by piece while the model wrote it
     assert len([kind for kind in kinds if kind == "delta"]) >= 20
@@ -186,7 +187,7 @@ def test_a_client_that_leaves_closes_the_upstream_request_and_frees_the_worker(
 
 
 def test_openai_sdk_client_gets_content_as_it_is_written_and_citations_last(
-    indexed_dir: Path, llm: tuple[str, ScriptedState]
+    indexed_dir: Path, llm: tuple[str, ScriptedState], capsys: pytest.CaptureFixture[str]
 ) -> None:
     openai = pytest.importorskip("openai")
     with serving(indexed_dir, llm[0], "slow") as (url, _):
@@ -201,7 +202,8 @@ def test_openai_sdk_client_gets_content_as_it_is_written_and_citations_last(
             if first_content is None and chunk.choices and chunk.choices[0].delta.content:
                 first_content = time.monotonic() - start
         total = time.monotonic() - start
-    print(f"first content chunk after {first_content:.2f} s, stream ended after {total:.2f} s")
+    with capsys.disabled():
+        print(f"\nopenai SDK: first content chunk after {first_content:.2f} s, stream ended after {total:.2f} s")
     assert first_content is not None and first_content < 1.0 and total - first_content > 2.0
     last = chunks[-1]
     assert last.choices[0].finish_reason == "stop"
@@ -226,4 +228,5 @@ def test_plan_stages_stream_one_by_one_as_each_is_complete(indexed_dir: Path, ll
     assert plan["generator"] == "openai", plan
     assert [step["stage"] for step in plan["steps"]] == ["pest", "business_model", "metrics", "strategy", "tactics"]
     assert len(deltas) == 5 and all(text.strip().startswith(f"## {i}.") for i, (_, text) in enumerate(deltas, 1))
+    assert len(state.exchanges) - before == 5
     assert deltas[-1][0] - deltas[0][0] > 1.0  # each stage went out when it was complete, not all at the end

@@ -10,6 +10,7 @@ import pytest
 from advisor.assembly import Services, build_services
 from advisor.backends.chat import OpenAIChat
 from advisor.schemas import STAGES
+from advisor.services.chat_plan import STAGE_SCHEMA
 from advisor.services.verification import text_outside_quotes
 from advisor.settings import GeneratorSettings, Settings
 from advisor.text.language import detect_language
@@ -67,8 +68,9 @@ def test_a_plan_fills_the_schema_and_cites_every_stage(fake_settings: Settings, 
     assert plan.generator == "openai", plan
     assert tuple(step.stage for step in plan.steps) == STAGES
     assert all(item.citations for step in plan.steps for item in step.items)
-    schema = state.exchanges[before].body["response_format"]["schema"]
-    assert schema["required"] == list(STAGES)
+    asked = state.exchanges[before:]
+    assert len(asked) == len(STAGES)  # one request per stage, each held to the stage schema
+    assert all(exchange.body["response_format"]["schema"] == STAGE_SCHEMA for exchange in asked)
 
 
 def test_a_model_that_fails_falls_back_to_extractive_and_says_so(

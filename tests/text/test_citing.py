@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from advisor.text.citing import MarkerFilter
-from advisor.text.jsonstream import ObjectArrays
 
 TEXT = (
     "Keep members active [2]. Reward helpers [1][7]; see [the guide](https://promo.example/a) "
@@ -44,13 +42,3 @@ def test_only_a_marker_in_progress_is_held_back() -> None:
     assert markers.feed("4") == ""
     assert markers.feed("] by inviting") == "[1] by inviting"
     assert markers.feed(" friends [x]") == " friends x"  # a bracket that is no marker goes on at once
-
-
-@pytest.mark.parametrize("piece_size", [1, 3, 7, 100])
-def test_stream_arrays_are_handed_over_as_each_closes(piece_size: int) -> None:
-    text = '{"pest": [{"text": "a [1]", "supports": null}], "metrics": [{"text": "b \\"]\\" [2]", "supports": 1}]}'
-    arrays = ObjectArrays()
-    got = []
-    for i in range(0, len(text), piece_size):
-        got += arrays.feed(text[i : i + piece_size])
-    assert got == [("pest", [{"text": "a [1]", "supports": None}]), ("metrics", [{"text": 'b "]" [2]', "supports": 1}])]
