@@ -43,10 +43,9 @@ from load import stop_server  # benchmarks/load.py (scripts here run with their 
 
 from advisor.api.app import create_app
 from advisor.assembly import Services, build_services
-from advisor.services.prompts import ANSWER_SHAPE, LANGUAGE_NAMES, RULES, format_passages, within
+from advisor.services.prompts import ANSWER_SHAPE, ANSWER_TASK, LANGUAGE_NAMES, RULES, format_passages, within
 from advisor.services.verification import screened
 from advisor.settings import GeneratorSettings, Settings
-from advisor.text.locale import ANSWER_TASK
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ["如何提高用户留存?", "How do I improve retention for a community product?",

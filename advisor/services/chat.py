@@ -37,11 +37,19 @@ from advisor.services.generation import (
     Restart,
     drain,
 )
-from advisor.services.prompts import ANSWER_SHAPE, LANGUAGE_NAMES, RULES, format_passages, within, wrong_script
+from advisor.services.prompts import (
+    ANSWER_SHAPE,
+    ANSWER_TASK,
+    LANGUAGE_NAMES,
+    LANGUAGE_REPAIR,
+    RULES,
+    format_passages,
+    within,
+    wrong_script,
+)
 from advisor.services.verification import text_outside_quotes
 from advisor.text.citing import MarkerFilter
 from advisor.text.language import detect_language
-from advisor.text.locale import ANSWER_TASK, LANGUAGE_REPAIR
 
 
 class ChatGenerator:

@@ -12,12 +12,12 @@ from advisor.backends.chat import Schema
 from advisor.schemas import Chunk, Citation, Language, PlanItem, PlanStep, Stage, UnsupportedClaim
 from advisor.services.attribution import Attributor, claim_text
 from advisor.services.generation import Cited, Delta, Event, GenerationError, PlanRequest
-from advisor.services.prompts import within, wrong_script
+from advisor.services.prompts import STAGE_TASK, STRATEGY_POINTS, within, wrong_script
 from advisor.services.rendering import step_text
 from advisor.services.verification import MARKER, text_outside_quotes
 from advisor.text.injection import strip_links
 from advisor.text.language import detect_language
-from advisor.text.locale import STAGE_TASK, STAGE_TITLES, STRATEGY_POINTS
+from advisor.text.locale import STAGE_TITLES
 
 STAGE_SHAPE = (
     "Fill the JSON object: `items` holds one to three points for the step named below; each point's `text` ends "

@@ -1,4 +1,5 @@
-"""What chat models are shown: the rules, the passages as numbered data, and the checks of the script they write in."""
+"""What chat models are shown: the rules, the tasks in the asker's language, the passages as numbered data, and
+the check of the script they write in."""
 
 from __future__ import annotations
 
@@ -17,6 +18,49 @@ RULES = (
     "sentence that uses a passage, put the passage's number in square brackets, like [1] or [2]. No links, no images."
 )
 ANSWER_SHAPE = "Write Markdown: one sentence that answers, then at most five short bullet points."
+
+# What a chat model is asked, in the asker's language (models follow instructions best in the language they answer in).
+ANSWER_TASK: dict[Language, str] = {
+    "zh": (
+        "问题：{question}\n\n请只用简体中文回答，最多五个要点。每个要点结尾写上它所依据的资料编号，例如 [2]。"
+        "英文或西班牙文的资料要用中文概括，不要照抄。"
+    ),
+    "en": (
+        "Question: {question}\n\nAnswer in English only, with at most five bullet points. End every bullet with "
+        "the number of the passage it comes from, like [2]. Summarise passages in other languages in English; never "
+        "copy them."
+    ),
+    "es": (
+        "Pregunta: {question}\n\nResponde solo en español, con cinco viñetas como máximo. Termina cada viñeta con "
+        "el número del pasaje del que viene, por ejemplo [2]. Resume en español los pasajes en otros idiomas; no "
+        "los copies."
+    ),
+}
+
+# One stage of a plan, asked of a chat model: the goal, the user's context, the stage's title.
+STAGE_TASK: dict[Language, str] = {
+    "zh": (
+        "目标：{goal}\n背景：{context}\n\n这一步是「{stage}」。请只用简体中文，针对这个目标写一到三条具体建议，"
+        "每条根据上面的资料写，结尾写上资料编号，例如 [2]。"
+    ),
+    "en": (
+        "Goal: {goal}\nContext: {context}\n\nThis step is “{stage}”. In English only, write one to three concrete "
+        "points for this goal, each drawn from the passages above and ending with the passage's number, like [2]."
+    ),
+    "es": (
+        "Objetivo: {goal}\nContexto: {context}\n\nEste paso es «{stage}». Solo en español, escribe de uno a tres "
+        "puntos concretos para este objetivo, cada uno sacado de los pasajes de arriba y terminado con el número del "
+        "pasaje, por ejemplo [2]."
+    ),
+}
+STRATEGY_POINTS: dict[Language, str] = {"zh": "策略：", "en": "Strategy points:", "es": "Puntos de estrategia:"}
+
+# Added to the request when the model's first reply was in another language.
+LANGUAGE_REPAIR: dict[Language, str] = {
+    "zh": "上一次的回答不是中文。这一次只用简体中文回答。",
+    "en": "The last reply was not in English. This time answer in English only.",
+    "es": "La respuesta anterior no estaba en español. Esta vez responde solo en español.",
+}
 
 
 def format_passages(passages: list[Chunk]) -> str:

@@ -18,8 +18,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from advisor.api.app import create_app
+from advisor.services.prompts import LANGUAGE_REPAIR
 from advisor.settings import AdviceSettings, GeneratorSettings
-from advisor.text.locale import LANGUAGE_REPAIR
 from tests.api.conftest import api_settings
 from tests.conftest import free_port
 from tests.scripted_llm import UNSUPPORTED, ScriptedState, scripted_llm
@@ -73,6 +73,14 @@ def sse_events(response: httpx.Response, start: float) -> Iterator[tuple[float, 
             yield time.monotonic() - start, event, json.loads(line[6:])
 
 
+def warm_up(url: str) -> None:
+    """One question read up to its sources and left: the dictionaries a first question loads are loaded."""
+    with httpx.stream("POST", url + "/v1/ask", json={"question": QUESTION, "stream": True}, timeout=60) as reply:
+        for _, kind, _ in sse_events(reply, time.monotonic()):
+            if kind == "sources":
+                break
+
+
 def ask_stream(url: str, path: str = "/v1/ask", **body: Any) -> list[tuple[float, str, dict[str, Any]]]:
     start = time.monotonic()
     with httpx.stream("POST", url + path, json={"question": QUESTION, "stream": True, **body}, timeout=60) as reply:
@@ -84,6 +92,7 @@ def test_first_delta_reaches_an_sse_client_while_the_model_is_still_writing(
     indexed_dir: Path, llm: tuple[str, ScriptedState], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with serving(indexed_dir, llm[0], "slow") as (url, _):
+        warm_up(url)
         events = ask_stream(url)
     kinds = [kind for _, kind, _ in events]
     assert kinds[0] == "sources" and kinds[-1] == "done"
@@ -191,6 +200,7 @@ def test_openai_sdk_client_gets_content_as_it_is_written_and_citations_last(
 ) -> None:
     openai = pytest.importorskip("openai")
     with serving(indexed_dir, llm[0], "slow") as (url, _):
+        warm_up(url)
         client = openai.OpenAI(base_url=url + "/v1", api_key="none")
         start = time.monotonic()
         first_content = None
