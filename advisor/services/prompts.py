@@ -72,10 +72,9 @@ def format_passages(passages: list[Chunk]) -> str:
 def wrong_script(text: str, language: Language) -> bool:
     """Whether text so far is in the wrong script (Chinese for a latin-script language or the reverse); quoted
     evidence, even a quote still open, does not count."""
-    shown = text_outside_quotes(text)
-    shown = (
-        shown[: max(0, *(shown.rfind(mark) for mark in '「『“«《"'))] if any(m in shown for m in '「『“«《"') else shown
-    )
+    shown = text_outside_quotes(text)  # closed quotes are gone: an opening mark left starts a quote still open
+    still_open = max(shown.rfind(mark) for mark in '「『“«《"')
+    shown = shown[:still_open] if still_open >= 0 else shown
     return visible_size(shown) >= SCRIPT_CHECK_CHARS and (detect_language(shown) == "zh") != (language == "zh")
 
 
