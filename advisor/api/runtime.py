@@ -61,11 +61,14 @@ class Runtime:
         return float(self.services.store.count()) if self.services else 0.0
 
     def close(self) -> None:
-        """Stop work, release the services and the data directory."""
+        """Stop work, release the services and the data directory. A document write still embedding fails at
+        once (its worker processes stop); one already writing the index finishes first."""
         self.wait_ready()
         self.gate.close()
         if self.services is not None:
-            self.services.close()
+            self.services.embeddings.close()
+            with self.index_access.writing():
+                self.services.close()
         self.lock.release()
 
 

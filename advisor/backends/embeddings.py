@@ -6,8 +6,11 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,21 @@ def _encode_in_worker(texts: list[str]) -> np.ndarray:
     return np.asarray(_WORKER_MODEL.encode(texts), dtype=np.float32)
 
 
-def _single_blas_thread() -> None:
+def _exit_with_parent(parent: int) -> None:
+    """Poll until the parent process is gone, then end this one. (Not prctl's PDEATHSIG: that fires when the
+    parent's thread that started the pool ends, and a request thread starts it.)"""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _start_worker() -> None:
+    """A forked embedding worker: default signal handling (it may have inherited a server's, which ignores
+    SIGTERM, so the pool could not stop it), gone when its parent is gone even if that was killed, one BLAS
+    thread."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group; the parent stops the pool
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
@@ -118,24 +135,28 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
         if self._pool is None and self._workers > 1:
             self._model.encode(["warm-up"])  # load weights once; forked workers share them
             _WORKER_MODEL = self._model
-            self._pool = multiprocessing.get_context("fork").Pool(self._workers, initializer=_single_blas_thread)
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+            )
 
     def _embed_in_pool(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             self._start_pool()
             parts = 2 * self._workers
-            pieces = self._pool.map(_encode_in_worker, [texts[i::parts] for i in range(parts)])
+            pieces = list(self._pool.map(_encode_in_worker, [texts[i::parts] for i in range(parts)]))
         out = np.empty((len(texts), pieces[0].shape[1]), dtype=np.float32)
         for i, piece in enumerate(pieces):
             out[i::parts] = piece
         return out
 
     def close(self) -> None:
-        """Stop the worker processes, if any were started."""
-        with self._lock:
-            if self._pool is not None:
-                self._pool.terminate()
-                self._pool = None
+        """Stop the worker processes at once, if any were started: a batch they are embedding fails
+        (`BrokenProcessPool`) rather than holding up the shutdown."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -37,4 +39,12 @@ def serve(
     # Worker threads hold the GIL for Python-heavy work; a shorter switch interval keeps the event loop, and so
     # /healthz and the 503s of a full queue, responsive under load.
     sys.setswitchinterval(0.001)
-    uvicorn.run(create_app(settings, runtime), host=host, port=port, log_level=log_level, access_log=False)
+    for stop in (signal.SIGTERM, signal.SIGINT):  # uvicorn re-raises the signal it stopped on once it is done
+        signal.signal(stop, _stopped)
+    uvicorn.run(create_app(settings, runtime), host=host, port=port, log_level=log_level, access_log=False,
+                timeout_graceful_shutdown=settings.api.shutdown_grace)  # fmt: skip
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """A stop asked for by a signal, after a graceful shutdown, is a clean exit."""
+    raise SystemExit(0)
