@@ -79,6 +79,8 @@ class GeneratorSettings(BaseModel):
     # llamacpp: a local GGUF file.
     model_path: Path | None = None
     context_size: int = Field(default=4096, ge=512, le=131_072)
+    repeat_penalty: float = Field(default=1.1, ge=1, le=2)  # llama.cpp's classic default; 1 turns it off
+    max_string_chars: int = Field(default=400, ge=16, le=100_000)  # bound on each string a grammar allows
     # Characters of passage text an LLM is shown (best sections first), so the prompt fits its context.
     prompt_chars: int = Field(default=3_000, ge=200, le=1_000_000)
     # openai: how a plan's JSON schema is sent: `json_schema` (OpenAI, vLLM, Ollama) or inside a `json_object`
@@ -129,6 +131,8 @@ class ApiSettings(BaseModel):
     queue: int = Field(default=32, ge=0, le=100_000)
     # Requests per minute per API key (per client address without keys); 0 turns rate limiting off.
     rate_per_minute: int = Field(default=0, ge=0)
+    # Seconds a SIGTERM/SIGINT leaves running requests to finish before they are cancelled.
+    shutdown_grace: int = Field(default=10, ge=0, le=3600)
 
 
 class Settings(BaseSettings):

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from advisor.text.locale import STAGE_TITLES
+
 _PASSAGE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LANGUAGE = {"zh": "Simplified Chinese", "en": "English", "es": "Spanish"}
@@ -134,11 +136,13 @@ class _Handler(BaseHTTPRequestHandler):
         if model == "wrong-language":  # a model that ignores the asker's language
             passages = [(n, text) for n, text in passages if _CJK.search(text)] or [(1, "用户留存最重要。")]
         fitting = [(n, _quoted(_first_sentence(text), language)) for n, text in passages[:3]]
-        if body.get("response_format"):  # a plan stage
-            sentence = fitting[0] if fitting else (1, "Grow retention.")
-            text = json.dumps(
-                {"items": [{"text": f"{sentence[1]} [{sentence[0]}]", "supports": 1}]}, ensure_ascii=False
-            )
+        if body.get("response_format"):  # a plan stage: a good model makes new points for each stage
+            stage = next((n for n, title in enumerate(STAGE_TITLES[language].values()) if title in user), 0)
+            rotated = passages[stage:] + passages[:stage]
+            fitting = [(n, _quoted(_first_sentence(text), language)) for n, text in rotated[:3]]
+            fitting = fitting or [(1, "Grow retention.")]
+            points = [{"text": f"{sentence} [{n}]", "supports": 1} for n, sentence in fitting]
+            text = json.dumps({"items": points}, ensure_ascii=False)
             return [text[i : i + 12] for i in range(0, len(text), 12)], 0.1 if model == "slow" else 0.0
         if model == "slow":
             return [word + " " for word in _SLOW_WORDS.split()], 3.0 / 40

@@ -77,8 +77,17 @@ class OpenAIChat:
             raise ConnectionError("the model's stream ended before the reply was finished")
 
 
+def bounded(schema: Schema, chars: int) -> Schema:
+    """`schema` with every string that has no `maxLength` given one, so a model looping inside a string still
+    closes the JSON."""
+    if schema.get("type") == "string" and "maxLength" not in schema:
+        return {**schema, "maxLength": chars}
+    return {key: bounded(value, chars) if isinstance(value, dict) else value for key, value in schema.items()}
+
+
 class LlamaCppChat:
-    """A local GGUF model through llama-cpp-python, one generation at a time."""
+    """A local GGUF model through llama-cpp-python, one generation at a time; repetition is penalised and strings
+    in a schema are bounded, since small local models tend to loop."""
 
     name = "llamacpp"
 
@@ -96,11 +105,15 @@ class LlamaCppChat:
     def stream(self, messages: Messages, schema: Schema | None = None) -> Iterator[str]:
         from llama_cpp import LlamaGrammar
 
-        grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False) if schema is not None else None
+        grammar = None
+        if schema is not None:
+            bounded_schema = bounded(schema, self._config.max_string_chars)
+            grammar = LlamaGrammar.from_json_schema(json.dumps(bounded_schema), verbose=False)
         with self._lock:
             chunks: Any = self._llm.create_chat_completion(
                 messages=cast(Any, messages),
                 temperature=0,
+                repeat_penalty=self._config.repeat_penalty,
                 max_tokens=self._config.max_tokens,
                 grammar=grammar,
                 stream=True,

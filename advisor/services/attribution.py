@@ -192,6 +192,10 @@ class Attributor:
             found.append((*spans[index], float(row[index])) if row[index] >= self._floor else None)
         return found
 
+    def closest(self, claim: str, candidates: list[str]) -> int:
+        """The index of the candidate most similar to `claim` (candidates must not be empty)."""
+        return int(np.argmax(self._vectors.matrix(candidates) @ self._vectors.matrix([claim])[0]))
+
     @staticmethod
     def citation(chunk: Chunk, claims: list[tuple[str, tuple[int, int, float]]]) -> Citation:
         start = min(span[0] for _, span in claims)

@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing
 
 from advisor.backends.chat import ChatModel, Messages, Schema
-from advisor.schemas import STAGES, Answer, Language, Plan
+from advisor.schemas import STAGES, Answer, Plan
 from advisor.services.attribution import Attributor, without_repeats
 from advisor.services.chat_plan import (
     STAGE_SCHEMA,
@@ -43,6 +43,7 @@ from advisor.services.prompts import (
     LANGUAGE_NAMES,
     LANGUAGE_REPAIR,
     RULES,
+    SUPPORT_REPAIR,
     format_passages,
     within,
     wrong_script,
@@ -75,9 +76,9 @@ class ChatGenerator:
             raise GenerationError(f"{self.name}: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
     @staticmethod
-    def _messages(system: str, user: str, language: Language, repair: bool) -> Messages:
-        """The request; a repair round ends it by saying the last reply was in the wrong language."""
-        user = f"{user}\n\n{LANGUAGE_REPAIR[language]}" if repair else user
+    def _messages(system: str, user: str, repair: str = "") -> Messages:
+        """The request; a repair round ends it by saying what was wrong with the last reply."""
+        user = f"{user}\n\n{repair}" if repair else user
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def answer(self, request: AnswerRequest) -> Answer:
@@ -95,7 +96,8 @@ class ChatGenerator:
         for attempt in range(2):
             markers = MarkerFilter(len(passages))
             text = ""
-            pieces = self._pieces(self._messages(system, user, language, attempt > 0))
+            repair = LANGUAGE_REPAIR[language] if attempt else ""
+            pieces = self._pieces(self._messages(system, user, repair))
             with closing(pieces):
                 for piece in pieces:
                     known = len(markers.cited)
@@ -123,13 +125,13 @@ class ChatGenerator:
     def stream_plan(self, request: PlanRequest) -> Iterator[Event | Plan]:
         language = request.language
         writer = PlanWriter(self._attributor, language)
+        system = RULES.format(language=LANGUAGE_NAMES[language]) + " " + STAGE_SHAPE
         for stage in STAGES:
             passages = stage_passages(request, stage, self._prompt_chars)
-            for attempt in range(2):
-                task = stage_task(request, stage, writer.steps)
-                messages = self._messages(RULES.format(language=LANGUAGE_NAMES[language]) + " " + STAGE_SHAPE,
-                                          f"{format_passages(passages)}\n\n{task}", language, attempt > 0)  # fmt: skip
-                pieces = self._pieces(messages, STAGE_SCHEMA)
+            user = f"{format_passages(passages)}\n\n{stage_task(request, stage, writer.steps)}"
+            repair = ""
+            for attempt in range(2):  # one repair round: for the language, or for points no passage supports
+                pieces = self._pieces(self._messages(system, user, repair), STAGE_SCHEMA)
                 with closing(pieces):
                     reply = "".join(pieces)
                 try:
@@ -139,6 +141,11 @@ class ChatGenerator:
                     if attempt == 1:
                         wrong = f"the {stage} stage was not in {LANGUAGE_NAMES[language]}"
                         raise GenerationError(f"{self.name}: {wrong}") from None
+                    repair = LANGUAGE_REPAIR[language]
+                except GenerationError:
+                    if attempt == 1:
+                        raise
+                    repair = SUPPORT_REPAIR[language]
         yield Plan(goal=request.goal, context=request.context, language=language, answerable=True,
                    steps=writer.steps, citations=writer.citations(), generator=self.name,
                    unsupported=writer.unsupported)  # fmt: skip

@@ -5,6 +5,7 @@ stage is shown."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,10 @@ STAGE_SCHEMA: Schema = {
     "additionalProperties": False,
 }
 _GOAL_PASSAGES = 2  # passages about the goal itself shown with every stage
+
+
+def _folded(claim: str) -> str:
+    return re.sub(r"\W+", "", claim).casefold()
 
 
 class WrongLanguage(Exception):
@@ -93,6 +98,7 @@ class PlanWriter:
         self._numbers: dict[str, int] = {}  # chunk id -> client number
         self._chunks: dict[str, Chunk] = {}
         self._claims: dict[str, list[tuple[str, tuple[int, int, float]]]] = {}
+        self._made: set[str] = set()  # the points shown so far, folded
 
     def add(self, stage: Stage, raw_items: list[Any], passages: list[Chunk]) -> Iterator[Event]:
         """Events showing the stage, or `WrongLanguage` / `GenerationError` before anything is shown."""
@@ -101,8 +107,8 @@ class PlanWriter:
         for raw in raw_items:
             text = strip_links(str(raw.get("text", "")) if isinstance(raw, dict) else "")
             claim = claim_text(text)
-            if not claim:
-                continue
+            if not claim or _folded(claim) in self._made | {_folded(point[0]) for point in points}:
+                continue  # a point made already (small models paste one passage into several points)
             if wrong_script(claim, self._language):
                 off_language += 1  # a pasted passage in another language is not shown
                 continue
@@ -119,8 +125,9 @@ class PlanWriter:
             raise WrongLanguage
         events: list[Event] = []
         items = []
-        strategies = len(self.steps[3].items) if len(self.steps) > 3 else 0
+        strategies = [MARKER.sub("", item.text).strip() for item in self.steps[3].items] if len(self.steps) > 3 else []
         for claim, supports, serves in points:
+            self._made.add(_folded(claim))
             chunks = [chunk for chunk, _ in supports]
             for chunk, span in supports:
                 self._claims.setdefault(chunk.chunk_id, []).append((claim, span))
@@ -130,7 +137,10 @@ class PlanWriter:
                     events.append(Cited(self._numbers[chunk.chunk_id], chunk))
             numbers = [self._numbers[chunk.chunk_id] for chunk in chunks]
             marks = "".join(f"[{n}]" for n in numbers)
-            tied = serves if stage == "tactics" and isinstance(serves, int) and 1 <= serves <= strategies else None
+            tied = None
+            if stage == "tactics" and strategies:  # the strategy point the model named, else the closest one
+                named = isinstance(serves, int) and 1 <= serves <= len(strategies)
+                tied = serves if named else self._attributor.closest(claim, strategies) + 1
             items.append(PlanItem(text=f"{claim} {marks}", citations=numbers, supports=tied))
         step = PlanStep(stage=stage, title=STAGE_TITLES[self._language][stage], items=items)
         self.steps.append(step)

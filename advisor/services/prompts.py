@@ -62,6 +62,15 @@ LANGUAGE_REPAIR: dict[Language, str] = {
     "es": "La respuesta anterior no estaba en español. Esta vez responde solo en español.",
 }
 
+# Added to a plan stage's request when the model's first points were not drawn from the passages.
+SUPPORT_REPAIR: dict[Language, str] = {
+    "zh": "上一次的建议没有依据资料。这一次每条建议都要说出某段资料里的具体做法，并写上它的编号。",
+    "en": "The last points did not come from the passages. This time each point must state a concrete practice "
+    "that one passage describes, and end with that passage's number.",
+    "es": "Los puntos anteriores no venían de los pasajes. Esta vez cada punto debe decir una práctica concreta que "
+    "describe un pasaje, y terminar con el número de ese pasaje.",
+}
+
 
 def format_passages(passages: list[Chunk]) -> str:
     """The passages numbered from 1 and delimited, marked as data."""
