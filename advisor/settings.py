@@ -131,6 +131,9 @@ class ApiSettings(BaseModel):
     queue: int = Field(default=32, ge=0, le=100_000)
     # Requests per minute per API key (per client address without keys); 0 turns rate limiting off.
     rate_per_minute: int = Field(default=0, ge=0)
+    # Where the rate counts live: `memory://` (this process) or a server all replicas share, `redis://host:6379`
+    # (needs the `redis` extra).
+    rate_storage: str = Field(default="memory://", pattern=r"^(memory|redis|rediss|redis\+sentinel|redis\+cluster)://")
     # Seconds a SIGTERM/SIGINT leaves running requests to finish before they are cancelled.
     shutdown_grace: int = Field(default=10, ge=0, le=3600)
 

@@ -79,3 +79,30 @@ def running_chroma(path: Path) -> Iterator[int]:
     command = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
     with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
         yield port
+
+
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """A throwaway `redis-server` on 127.0.0.1 (no persistence); yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from advisor.extras import MissingExtraError
+
 T = TypeVar("T")
 
 
@@ -125,25 +127,28 @@ class WorkGate:
 
 
 class RateLimiter:
-    """A token bucket per client: `per_minute` requests a minute, bursts up to the same number."""
+    """`per_minute` requests per client in any 60 s (a moving window, the `limits` library). The counts live in
+    `storage`: this process's memory by default, or a shared server (`redis://host:6379`) so that replicas
+    enforce one limit together."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int, storage: str = "memory://") -> None:
+        from limits import RateLimitItemPerMinute
+        from limits.errors import ConfigurationError
+        from limits.storage import storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
         self.per_minute = per_minute
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last refill)
-        self._lock = threading.Lock()
+        self._item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+        try:
+            self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        except ConfigurationError as exc:  # a storage whose client library is not installed
+            raise MissingExtraError(f"rate-limit storage {storage.split(':')[0]!r}", "scale") from exc
 
     def retry_after(self, client: str) -> int:
-        """0 when `client` may go ahead (and take a token), else whole seconds until it may."""
-        if self.per_minute <= 0:
+        """0 when `client` may go ahead (and counts the request), else whole seconds until it may."""
+        if self._item is None:
             return 0
-        rate = self.per_minute / 60.0
-        with self._lock:
-            now = self._clock()
-            tokens, last = self._buckets.get(client, (float(self.per_minute), now))
-            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
-            if tokens >= 1:
-                self._buckets[client] = (tokens - 1, now)
-                return 0
-            self._buckets[client] = (tokens, now)
-            return max(1, math.ceil((1 - tokens) / rate))
+        if self._limiter.hit(self._item, "advisor", client):
+            return 0
+        reset = self._limiter.get_window_stats(self._item, "advisor", client).reset_time
+        return max(1, math.ceil(reset - time.time()))

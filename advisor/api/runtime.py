@@ -23,7 +23,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.gate = WorkGate(settings.api.workers, settings.api.queue)
-        self.rate_limiter = RateLimiter(settings.api.rate_per_minute)
+        self.rate_limiter = RateLimiter(settings.api.rate_per_minute, settings.api.rate_storage)
         self.telemetry = Telemetry(self.index_size)
         self.lock = DataDirLock(settings, "advisor serve")
         self.index_access = ReadWriteLock()
