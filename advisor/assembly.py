@@ -8,13 +8,13 @@ from typing import Protocol
 
 from advisor.backends.chat import build_chat
 from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
-from advisor.backends.records import SQLiteRecordManager
+from advisor.backends.state import IndexState
 from advisor.backends.store import ChunkStore, build_store
 from advisor.services.advice import AdvisorService
 from advisor.services.answerability import AnswerabilityJudge
 from advisor.services.attribution import Attributor
 from advisor.services.chat import ChatGenerator
-from advisor.services.documents import contextual_text
+from advisor.services.consistency import StateFollower, load_lexical, repair
 from advisor.services.evidence import EvidenceReader
 from advisor.services.extractive import ExtractiveGenerator
 from advisor.services.generation import Generator
@@ -45,13 +45,14 @@ class Services:
     settings: Settings
     embeddings: PrimedEmbeddings
     store: ChunkStore
-    records: SQLiteRecordManager
+    state: IndexState
     lexical: LexicalIndex
     sections: SectionIndex
     ingest: IngestService
     retriever: Retriever
     vectors: VectorCache
     vocabulary: Vocabulary
+    follower: StateFollower | None = None
     advisor: AdvisorService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -77,23 +78,10 @@ class Services:
 
     def close(self) -> None:
         """Release files, connections and worker processes."""
-        self.records.close()
+        if self.follower is not None:
+            self.follower.stop()
+        self.state.close()
         self.embeddings.close()
-
-
-def load_lexical(store: ChunkStore, records: SQLiteRecordManager) -> LexicalIndex:
-    """The lexical index of everything in the store, from stored terms (tokenising only what is missing)."""
-    lexical = LexicalIndex()
-    stored = records.load_terms()
-    missing = []
-    for chunk in store.iter_chunks():
-        chunk_terms = stored.get(chunk.chunk_id)
-        if chunk_terms is None:
-            chunk_terms = terms(contextual_text(chunk), chunk.language)
-            missing.append((chunk.chunk_id, chunk_terms))
-        lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
-    records.save_terms(missing)
-    return lexical
 
 
 def build_generator(settings: Settings, vectors: VectorCache) -> Generator:
@@ -118,9 +106,16 @@ def build_services(settings: Settings) -> Services:
     embeddings = PrimedEmbeddings(build_embeddings(settings))
     store = build_store(settings, embeddings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    records = SQLiteRecordManager(settings.collection_name, settings.records_path)
-    lexical = load_lexical(store, records)
-    sections = SectionIndex(store, records)
+    state = IndexState(settings.state_url, settings.collection_name)
+    imported = state.import_legacy(settings.legacy_records_path)
+    sections = SectionIndex(store, state)
+    if imported:  # an older data directory: its lexical entries are rebuilt from the store
+        repair(state, store, LexicalIndex(), sections)
+    lexical, version = load_lexical(state)
+    follower = None
+    if state.shared:  # other servers write too: apply their changes as they are logged
+        follower = StateFollower(state, lexical, sections, version)
+        follower.start()
     retriever = Retriever(
         store=store, embeddings=embeddings, lexical=lexical, config=settings.retrieval, k=settings.retrieval.k
     )
@@ -130,10 +125,11 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         embeddings=embeddings,
         store=store,
-        records=records,
+        state=state,
         lexical=lexical,
         sections=sections,
-        ingest=IngestService(settings, store, records, lexical, embeddings, sections),
+        ingest=IngestService(settings, store, state, lexical, embeddings, sections),
+        follower=follower,
         retriever=retriever,
         vectors=vectors,
         vocabulary=vocabulary,

@@ -31,6 +31,14 @@ class EmbeddingSettings(BaseModel):
     dimensions: int = Field(default=64, ge=8, le=4096)
 
 
+class StateSettings(BaseModel):
+    """Where the index's records, lexical postings and outlines live."""
+
+    # A database every server of one index shares, e.g. `postgresql+psycopg://advisor@db:5432/advisor` (needs the
+    # `scale` extra); empty keeps them in a SQLite file in the data directory.
+    url: str | None = Field(default=None, pattern=r"^(postgresql(\+psycopg)?|sqlite)://")
+
+
 class StoreSettings(BaseModel):
     """Where the Chroma collection lives: an embedded directory or a `chroma run` server."""
 
@@ -147,6 +155,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     embeddings: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
+    state: StateSettings = StateSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     generator: GeneratorSettings = GeneratorSettings()
@@ -175,9 +184,15 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
-    def records_path(self) -> Path:
-        """SQLite file holding the indexing records and the lexical terms of every chunk."""
+    def legacy_records_path(self) -> Path:
+        """The SQLite file in which older versions kept the records (imported once, then renamed)."""
         return self.data_dir / f"records-{self.collection_name}.sqlite"
+
+    @property
+    def state_url(self) -> str:
+        """The database of the index's records, lexical postings and outlines: `state.url`, else a SQLite file
+        in the data directory."""
+        return self.state.url or f"sqlite:///{self.data_dir / f'state-{self.collection_name}.sqlite'}"
 
 
 @lru_cache

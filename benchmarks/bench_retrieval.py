@@ -42,6 +42,7 @@ CORPUS = ROOT / "corpus"
 sys.path.insert(0, str(ROOT))
 
 from advisor.assembly import Services, build_services  # noqa: E402
+from advisor.backends.state import Postings  # noqa: E402
 from advisor.schemas import LANGUAGES, Chunk  # noqa: E402
 from advisor.services.documents import chunk_identity, prepare, read_documents  # noqa: E402
 from advisor.settings import Settings  # noqa: E402
@@ -248,8 +249,14 @@ def build_synthetic(data_dir: Path, parts: dict[str, Any], count: int) -> dict[s
         for chunk_id, metadata, chunk_terms in zip(ids, metadatas, term_lists, strict=True):
             services.lexical.add(chunk_id, metadata["language"], metadata["source"], chunk_terms)
         lap("lexical add")
-        services.records.save_terms(zip(ids, term_lists, strict=True))
-        lap("records save_terms")
+        services.state.records.update(ids, group_ids=[str(m["source"]) for m in metadatas])
+        services.state.save_postings(
+            [
+                Postings(i, str(m["language"]), str(m["source"]), t)
+                for i, m, t in zip(ids, metadatas, term_lists, strict=True)
+            ]
+        )
+        lap("records and postings")
         print(f"  wrote {len(services.lexical)} / {count} synthetic chunks", file=sys.stderr, flush=True)
     services.close()
     return seconds

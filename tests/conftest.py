@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,3 +109,35 @@ def running_redis() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def running_postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server (Debian's binaries) on 127.0.0.1, its data in a new temporary directory;
+    yields a SQLAlchemy URL. As root, the server runs as the `postgres` user (initdb refuses root)."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not binaries:
+        pytest.skip("PostgreSQL is not installed (.ci/run installs it)")
+    bin_dir = binaries[-1].parent
+    path = Path(tempfile.mkdtemp(prefix="advisor-pg-"))  # not under a root-only directory: the server must reach it
+    as_root = os.geteuid() == 0
+    if as_root:
+        shutil.chown(path, "postgres", "postgres")
+
+    def run(*command: str) -> None:
+        line = " ".join(shlex.quote(part) for part in command)
+        argv = ["su", "postgres", "-s", "/bin/sh", "-c", line] if as_root else ["/bin/sh", "-c", line]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            pytest.fail(f"{command[0]} failed: {done.stderr.strip()[-400:]}")
+
+    data = path / "data"
+    port = free_port()
+    run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "advisor", "--no-sync")
+    options = f"-p {port} -k {path} -c listen_addresses=127.0.0.1 -c fsync=off"
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(path / "log"), "-w", "start")
+    try:
+        yield f"postgresql+psycopg://advisor@127.0.0.1:{port}/postgres"
+    finally:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(path, ignore_errors=True)

@@ -18,7 +18,7 @@ import numpy as np
 from advisor.schemas import Chunk, Citation, Language, UnsupportedClaim
 from advisor.services.vectors import VectorCache
 from advisor.services.verification import MARKER
-from advisor.text.quality import visible_size
+from advisor.text.quality import junk_reason, visible_size
 from advisor.text.sentences import sentence_spans
 
 _MARKUP = re.compile(r"^[\s#>*+\-•·\d.、)）]*|[*_`]+")
@@ -178,10 +178,10 @@ class Attributor:
     def supports(self, claims: list[str], chunk: Chunk) -> list[tuple[int, int, float] | None]:
         """For each claim, the span and similarity of the passage sentence that supports it best (None below the
         floor)."""
-        spans = [
+        spans = [  # the sentences fit to quote: no promotion, questions, headings, list leads or fragments
             (start, end)
             for start, end in sentence_spans(chunk.text, chunk.language)
-            if visible_size(chunk.text[start:end]) >= _MIN_SENTENCE
+            if visible_size(chunk.text[start:end]) >= _MIN_SENTENCE and junk_reason(chunk.text[start:end]) is None
         ]
         if not spans:
             return [None] * len(claims)

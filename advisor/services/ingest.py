@@ -9,9 +9,10 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from advisor.backends.embeddings import PrimedEmbeddings
-from advisor.backends.records import SQLiteRecordManager
+from advisor.backends.state import IndexState, Intent, Postings
 from advisor.backends.store import ChunkStore
-from advisor.schemas import ChangeStatus, DocumentChange, IngestReport, SourceDocument
+from advisor.schemas import ChangeStatus, Chunk, DocumentChange, IngestReport, SourceDocument
+from advisor.services.consistency import RepairReport, repair
 from advisor.services.documents import DocumentError, PreparedDocument, contextual_text, prepare_all, read_documents
 from advisor.services.lexical import LexicalIndex
 from advisor.services.sections import SectionIndex
@@ -20,6 +21,10 @@ from advisor.text.cleaning import line_keys
 from advisor.text.terms import terms
 
 Progress = Callable[[int], None]
+
+
+def _terms_of(chunk: Chunk) -> list[str]:
+    return terms(contextual_text(chunk), chunk.language)
 
 
 def _chunk_key(document: Document) -> str:
@@ -58,14 +63,14 @@ class IngestService:
         self,
         settings: Settings,
         store: ChunkStore,
-        records: SQLiteRecordManager,
+        state: IndexState,
         lexical: LexicalIndex,
         embeddings: PrimedEmbeddings,
         sections: SectionIndex,
     ):
         self._settings = settings
         self._store = store
-        self._records = records
+        self._state = state
         self._lexical = lexical
         self._embeddings = embeddings
         self._sections = sections
@@ -97,18 +102,21 @@ class IngestService:
         dry_run: bool = False,
         progress: Progress | None = None,
     ) -> IngestReport:
-        """Index `documents`; with `prune`, delete every stored document not among them."""
+        """Index `documents`; with `prune`, delete every stored document not among them. A write that an
+        earlier process left unfinished is finished or undone first."""
+        if not dry_run:
+            self.repair()
         return self._ingest_prepared(self.prepare(documents), prune=prune, dry_run=dry_run, progress=progress)
 
     def prepare(self, documents: Sequence[SourceDocument]) -> list[PreparedDocument]:
         """Clean, outline and chunk documents; lines that other documents (given or stored) share are dropped."""
-        stored = self._records.line_keys(exclude=[doc.id for doc in documents])
+        stored = self._state.line_keys(exclude=[doc.id for doc in documents])
         return prepare_all(documents, self._settings.chunking, stored)
 
     def _ingest_prepared(
         self, prepared: Sequence[PreparedDocument], *, prune: bool, dry_run: bool, progress: Progress | None
     ) -> IngestReport:
-        existing = self._records.groups()
+        existing = self._state.groups()
         changes = _changes(prepared, existing, prune)
         cleaning = [p.cleaned.report(p.source.id) for p in prepared]
         if dry_run:
@@ -125,7 +133,7 @@ class IngestService:
 
         totals = {"num_added": 0, "num_updated": 0, "num_deleted": 0, "num_skipped": 0}
         chunks = [c for doc in prepared for c in doc.chunks]
-        known = self._records.exists([c.chunk_id for c in chunks])
+        known = self._state.records.exists([c.chunk_id for c in chunks])
         new_chunks = [c for c, seen in zip(chunks, known, strict=True) if not seen]
         # Embed every new chunk in one batch while this thread tokenises them for BM25.
         with ThreadPoolExecutor(max_workers=1) as background:
@@ -135,21 +143,20 @@ class IngestService:
             )
             new_terms = {c.chunk_id: terms(contextual[c.text], c.language) for c in new_chunks}
             embedding.result()
-        # Unchanged documents are not written at all (not even their records' timestamps).
         unchanged = {c.source for c in changes if c.status == "unchanged"}
-        for doc in prepared:
-            if doc.source.id in unchanged:
-                totals["num_skipped"] += len(doc.chunks)
+        try:
+            for doc in prepared:
+                if doc.source.id in unchanged and self._sections.outline(doc.source.id) == doc.outline:
+                    totals["num_skipped"] += len(doc.chunks)  # not written at all, not even its records' times
+                else:
+                    with self._state.document_lock(doc.source.id):
+                        self._write(doc, totals, new_terms)
                 if progress:
                     progress(len(doc.chunks))
-        try:
-            self._index([doc for doc in prepared if doc.source.id not in unchanged], existing, totals, progress)
         finally:
             self._embeddings.forget()
         if prune:
             totals["num_deleted"] += sum(self.delete(c.source) for c in changes if c.status == "deleted")
-        self._sync_lexical(prepared, existing, new_terms)
-        self._save_outlines(prepared, unchanged)
         return IngestReport(
             added=totals["num_added"],
             updated=totals["num_updated"],
@@ -159,72 +166,71 @@ class IngestService:
             cleaning=cleaning,
         )
 
-    def _index(
-        self,
-        prepared: Sequence[PreparedDocument],
-        existing: dict[str, list[str]],
-        totals: dict[str, int],
-        progress: Progress | None,
-    ) -> None:
-        for doc in prepared:
-            self._forget_if_language_changed(doc, existing)
-            # One call per document with the whole document in one batch: incremental cleanup then
-            # removes exactly this document's stale chunks and never touches chunks of a later batch.
-            from langchain_core.indexing import index  # imported on the first write, not at start-up
+    def _write(self, doc: PreparedDocument, totals: dict[str, int], new_terms: dict[str, list[str]]) -> None:
+        """Index one document's chunks, then its lexical entries, then its outline. Each step can be repeated:
+        a write stopped between them is completed or undone by the next ingest (`repair`)."""
+        from langchain_core.indexing import index  # imported on the first write, not at start-up
 
-            result = index(
-                doc.langchain_documents(),
-                self._records,
-                self._store.vector_store(doc.source.language),
-                cleanup="incremental",
-                source_id_key="source",
-                key_encoder=_chunk_key,
-                batch_size=max(1, len(doc.chunks)),
-            )
-            for key in totals:
-                totals[key] += int(result[key])  # type: ignore[literal-required]
-            if progress:
-                progress(len(doc.chunks))
-
-    def _forget_if_language_changed(self, doc: PreparedDocument, existing: dict[str, list[str]]) -> None:
-        """A document re-ingested in another language lives in another collection: drop its old chunks first."""
-        old = existing.get(doc.source.id, [])
+        old = self._state.records.list_keys(group_ids=[doc.source.id])
         stored = self._store.get(old[:1])
         if stored and stored[0].language != doc.source.language:
-            self.delete(doc.source.id)
-            existing[doc.source.id] = []
-
-    def _save_outlines(self, prepared: Sequence[PreparedDocument], unchanged: set[str]) -> None:
-        for doc in prepared:
-            if doc.source.id in unchanged and self._sections.outline(doc.source.id) == doc.outline:
-                continue
-            self._records.save_outline(doc.source.id, doc.outline.model_dump_json(), line_keys(doc.source.text))
-            self._sections.put(doc.outline)
+            # Re-ingested in another language: its chunks live in another collection, so drop the old ones first.
+            self._delete(doc.source.id)
+            old = []
+        outline = doc.outline.model_dump_json()
+        keys = line_keys(doc.source.text)
+        self._state.begin(Intent(doc.source.id, old, [c.chunk_id for c in doc.chunks], outline, sorted(keys)))
+        # The whole document in one batch: incremental cleanup then removes exactly its stale chunks.
+        result = index(
+            doc.langchain_documents(),
+            self._state.records,
+            self._store.vector_store(doc.source.language),
+            cleanup="incremental",
+            source_id_key="source",
+            key_encoder=_chunk_key,
+            batch_size=max(1, len(doc.chunks)),
+        )
+        for key in totals:
+            totals[key] += int(result[key])  # type: ignore[literal-required]
+        current = {c.chunk_id for c in doc.chunks}
+        gone = set(old) - current
+        self._lexical.remove(gone)
+        self._state.delete_postings(gone)
+        fresh = [
+            Postings(
+                c.chunk_id, c.language, c.source, new_terms.get(c.chunk_id) or terms(contextual_text(c), c.language)
+            )
+            for c in doc.chunks
+            if not self._lexical.contains(c.chunk_id)
+        ]
+        self._state.save_postings(fresh)
+        for entry in fresh:
+            self._lexical.add(entry.chunk_id, doc.source.language, entry.source, entry.terms)
+        self._state.save_outline(doc.source.id, outline, keys)
+        self._sections.put(doc.outline)
+        self._state.end(doc.source.id)
 
     def delete(self, source: str) -> int:
         """Remove one document's chunks and outline; returns how many chunks were deleted."""
-        keys = self._records.groups().get(source, [])
+        with self._state.document_lock(source):
+            return self._delete(source)
+
+    def _delete(self, source: str) -> int:
+        keys = self._state.records.list_keys(group_ids=[source])
+        self._state.begin(Intent(source, keys, [], None, []))
         if keys:
             self._store.delete(keys)
-            self._records.delete_keys(keys)
-            self._records.delete_terms(keys)
+            self._state.records.delete_keys(keys)
+            self._state.delete_postings(keys)
             self._lexical.remove(keys)
-        self._records.delete_outline(source)
+        self._state.delete_outline(source)
         self._sections.remove(source)
+        self._state.end(source)
         return len(keys)
 
-    def _sync_lexical(
-        self, prepared: Sequence[PreparedDocument], existing: dict[str, list[str]], new_terms: dict[str, list[str]]
-    ) -> None:
-        current = self._records.groups()
-        gone = {key for keys in existing.values() for key in keys} - {key for keys in current.values() for key in keys}
-        self._lexical.remove(gone)
-        self._records.delete_terms(gone)
-        fresh = []
-        for doc in prepared:
-            for chunk in doc.chunks:
-                if not self._lexical.contains(chunk.chunk_id):
-                    chunk_terms = new_terms.get(chunk.chunk_id) or terms(contextual_text(chunk), chunk.language)
-                    self._lexical.add(chunk.chunk_id, chunk.language, chunk.source, chunk_terms)
-                    fresh.append((chunk.chunk_id, chunk_terms))
-        self._records.save_terms(fresh)
+    def repair(self) -> RepairReport:
+        """Make the store, the records and the lexical postings agree again after a write that was killed:
+        vectors without a record are deleted, records without vectors forgotten (their documents are indexed
+        again by the next ingest of them), postings follow the records."""
+        with self._state.index_lock():
+            return repair(self._state, self._store, self._lexical, self._sections)

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from advisor.backends.records import SQLiteRecordManager
+from advisor.backends.state import IndexState
 from advisor.backends.store import ChunkStore
 from advisor.schemas import Chunk, DocumentOutline, OutlineList, OutlineSection
 
@@ -71,15 +71,14 @@ def _rebuild(outline: DocumentOutline, chunks: list[Chunk], start: int, end: int
 class SectionIndex:
     """The outlines of the indexed documents; sections read back by id."""
 
-    def __init__(self, store: ChunkStore, records: SQLiteRecordManager) -> None:
+    def __init__(self, store: ChunkStore, state: IndexState) -> None:
         self._store = store
-        self._records = records
         self._lock = threading.Lock()
         self._outlines: dict[str, DocumentOutline] = {}
         self._sections: dict[str, tuple[DocumentOutline, int]] = {}
         self._texts: OrderedDict[tuple[str, int, int], SectionText] = OrderedDict()
         self.version = 0  # changes whenever an outline is stored or removed
-        for text in records.load_outlines().values():
+        for text in state.outlines().values():
             self._add(DocumentOutline.model_validate_json(text))
 
     def _add(self, outline: DocumentOutline) -> None:

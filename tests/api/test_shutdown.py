@@ -119,7 +119,7 @@ def test_a_write_still_embedding_at_sigterm_is_cancelled_within_the_grace_period
     try:
         sources = {chunk.source for chunk in services.store.iter_chunks()}
         assert sources == {"review"}
-        assert set(services.records.list_keys()) == {chunk.chunk_id for chunk in services.store.iter_chunks()}
+        assert set(services.state.records.list_keys()) == {chunk.chunk_id for chunk in services.store.iter_chunks()}
     finally:
         services.close()
 

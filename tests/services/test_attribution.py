@@ -12,9 +12,13 @@ def _chunk(chunk_id: str, text: str, language: str = "en") -> Chunk:
     return Chunk(chunk_id=chunk_id, source=f"doc-{chunk_id}", language=language, title="t", position=0, text=text)  # type: ignore[arg-type]
 
 
-FUNNEL = _chunk("a", "Traffic comes first. Conversion turns visitors into buyers. Repeat buyers keep the shop alive.")
+FUNNEL = _chunk(
+    "a",
+    "Traffic always comes first for a new shop. Conversion turns visitors into buyers. "
+    "Repeat buyers keep the shop alive.",
+)
 MEMBERS = _chunk("b", "Members earn points for every order. Levels unlock discounts for loyal members.")
-CHINESE = _chunk("c", "建立会员成长体系，利用会员等级进行分层运营。社群需要持续输出价值。", "zh")
+CHINESE = _chunk("c", "建立会员成长体系，利用会员等级进行分层运营。社群需要持续输出对成员有价值的内容。", "zh")
 ATTRIBUTOR = Attributor(VectorCache(FakeEmbeddings(256)), floor=0.8)
 
 
@@ -46,16 +50,27 @@ def test_an_unsupported_claim_loses_its_marker_and_is_reported() -> None:
 
 
 def test_an_unmarked_supported_sentence_gets_a_marker_and_a_line_opening_marker_cites_its_own_line() -> None:
-    text = "[1] 建立会员成长体系，利用会员等级进行分层运营。\n[2] 社群需要持续输出价值。\n- Traffic comes first."
+    text = (
+        "[1] 建立会员成长体系，利用会员等级进行分层运营。\n[2] 社群需要持续输出对成员有价值的内容。\n"
+        "- Traffic always comes first for a new shop."
+    )
     result = ATTRIBUTOR.attribute(text, [CHINESE, CHINESE], "zh", shown=[CHINESE, FUNNEL])
     assert result.text.splitlines() == [
         "[1] 建立会员成长体系，利用会员等级进行分层运营。",
-        "[1] 社群需要持续输出价值。",
-        "- Traffic comes first. [2]",
+        "[1] 社群需要持续输出对成员有价值的内容。",
+        "- Traffic always comes first for a new shop. [2]",
     ]
-    assert result.citations[0].quote == "建立会员成长体系，利用会员等级进行分层运营。社群需要持续输出价值。"
+    assert (
+        result.citations[0].quote == "建立会员成长体系，利用会员等级进行分层运营。社群需要持续输出对成员有价值的内容。"
+    )
     assert result.citations[1].chunk_id == "a"
 
 
 def test_repeated_lines_are_dropped() -> None:
     assert without_repeats("- A point [1]\n\n- A point [2]\n\n\n- Another [1]") == "- A point [1]\n\n- Another [1]"
+
+
+def test_a_sentence_unfit_to_quote_is_never_the_supporting_quote() -> None:
+    chunk = _chunk("q", "怎样提高社群用户的留存率呢？社群需要持续输出对成员有价值的内容。", "zh")
+    span = ATTRIBUTOR.supports(["怎样提高社群用户的留存率呢？"], chunk)[0]
+    assert span is None or chunk.text[span[0] : span[1]] == "社群需要持续输出对成员有价值的内容。"

@@ -28,7 +28,7 @@ def test_unchanged_corpus_is_not_rewritten_by_a_new_process(fake_settings: Setti
 
 def test_editing_one_file_reindexes_only_that_document(fake_services: Services, corpus_copy: Path) -> None:
     fake_services.ingest.ingest_paths()
-    before = fake_services.records.groups()
+    before = fake_services.state.groups()
     edited = corpus_copy / "operations-framework.en.txt"
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("This article", "A brand new sentence about churn. This article", 1), "utf-8")
@@ -37,7 +37,7 @@ def test_editing_one_file_reindexes_only_that_document(fake_services: Services, 
 
     changed = {d.source: d.status for d in report.documents if d.status != "unchanged"}
     assert changed == {"operations-framework.en": "updated"}
-    after = fake_services.records.groups()
+    after = fake_services.state.groups()
     for source in before:
         if source != "operations-framework.en":
             assert after[source] == before[source]
@@ -52,10 +52,10 @@ def test_prune_removes_documents_no_longer_present(fake_services: Services, corp
     fake_services.ingest.ingest_paths()
     (corpus_copy / "get-and-keep-users.en.txt").unlink()
     kept = fake_services.ingest.ingest_paths()
-    assert "get-and-keep-users.en" in fake_services.records.groups()
+    assert "get-and-keep-users.en" in fake_services.state.groups()
     assert kept.deleted == 0
     pruned = fake_services.ingest.ingest_paths(prune=True)
-    assert "get-and-keep-users.en" not in fake_services.records.groups()
+    assert "get-and-keep-users.en" not in fake_services.state.groups()
     assert pruned.deleted > 0
     assert not [
         h for h in fake_services.retriever.search("keep users", 20) if h.chunk.source == "get-and-keep-users.en"

@@ -29,7 +29,7 @@ DocumentIdPath = Annotated[str, Path(pattern=DOCUMENT_ID)]
 async def list_documents(services: ServicesDep, _: Caller) -> DocumentList:
     """Every indexed document with its language, title and number of chunks."""
     documents = []
-    for source, keys in sorted(services.records.groups().items()):
+    for source, keys in sorted(services.state.groups().items()):
         first = services.store.get(keys[:1])
         if first:
             chunk = first[0]

@@ -1,0 +1,333 @@
+"""The index's state beside its vectors, in one SQL database: SQLite in the data directory by default, PostgreSQL
+when several servers share one index (`ADVISOR_STATE__URL`).
+
+- **Records**: LangChain's `SQLRecordManager` (langchain-classic), with which the indexing API skips unchanged
+  chunks and cleans up replaced ones.
+- **Lexical postings**: each chunk's BM25 terms with its language and source, so that every server builds the
+  same BM25 statistics from the same rows.
+- **Outlines**: each document's outline and the keys of its page's lines.
+- **A change log**: every write appends (sequence number, chunk or outline, key). A server applies the entries
+  it has not seen, so another server's writes reach its lexical index and outlines.
+
+Writes of one document are serialised across servers by a PostgreSQL advisory lock (SQLite has one writer: the
+data-directory lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+
+from advisor.extras import MissingExtraError
+
+_SEPARATOR = "\x1f"
+_metadata = MetaData()
+_terms = Table(
+    "advisor_terms", _metadata,
+    Column("namespace", String, primary_key=True), Column("chunk_id", String, primary_key=True),
+    Column("language", String, nullable=False), Column("source", String, nullable=False),
+    Column("terms", Text, nullable=False),
+)  # fmt: skip
+_outlines = Table(
+    "advisor_outlines", _metadata,
+    Column("namespace", String, primary_key=True), Column("source", String, primary_key=True),
+    Column("outline", Text, nullable=False), Column("line_keys", Text, nullable=False),
+)  # fmt: skip
+_intents = Table(
+    "advisor_intents", _metadata,
+    Column("namespace", String, primary_key=True), Column("source", String, primary_key=True),
+    Column("old_ids", Text, nullable=False), Column("new_ids", Text, nullable=False),
+    Column("outline", Text, nullable=True), Column("line_keys", Text, nullable=False),
+)  # fmt: skip
+_changes = Table(
+    "advisor_changes", _metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("namespace", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),  # "chunk" or "outline"
+    Column("key", String, nullable=False),  # a chunk id or a document id
+)  # fmt: skip
+
+ChangeKind = Literal["chunk", "outline"]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One chunk's lexical entry."""
+
+    chunk_id: str
+    language: str
+    source: str
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A document write in progress: its chunks before and after, and the outline it will store (None for a
+    delete). A write killed midway leaves it behind for the repair to finish or undo."""
+
+    source: str
+    old_ids: list[str]
+    new_ids: list[str]
+    outline: str | None
+    line_keys: list[str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change-log entry: the chunk or outline under `key` was written or removed."""
+
+    seq: int
+    kind: ChangeKind
+    key: str
+
+
+class IndexState:
+    """Records, lexical postings, outlines and the change log of one index (a namespace) in one database."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        try:
+            from langchain_classic.indexes import SQLRecordManager
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise MissingExtraError("the record manager", "default") from exc
+        self.namespace = namespace
+        self.shared = not url.startswith("sqlite")
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = _engine(url)
+        self.records = SQLRecordManager(namespace, engine=self.engine)
+        self.records.create_schema()
+        _metadata.create_all(self.engine)
+
+    # --- records ---------------------------------------------------------------------------------------------
+    def groups(self) -> dict[str, list[str]]:
+        """Every document id with its chunk ids."""
+        table = _record_table()
+        query = select(table.c.group_id, table.c.key).where(table.c.namespace == self.namespace)
+        out: dict[str, list[str]] = {}
+        with self.engine.connect() as connection:
+            for group, key in connection.execute(query.order_by(table.c.group_id, table.c.key)):
+                out.setdefault(group or "", []).append(key)
+        return out
+
+    # --- lexical postings ------------------------------------------------------------------------------------
+    def save_postings(self, items: Sequence[Postings]) -> None:
+        """Store (or replace) chunks' lexical entries and log them."""
+        if not items:
+            return
+        ids = [item.chunk_id for item in items]
+        rows = [{"namespace": self.namespace, "chunk_id": i.chunk_id, "language": i.language, "source": i.source,
+                 "terms": _SEPARATOR.join(i.terms)} for i in items]  # fmt: skip
+        with self.engine.begin() as connection:
+            for batch in _batches(ids):
+                connection.execute(delete(_terms).where(_terms.c.namespace == self.namespace,
+                                                        _terms.c.chunk_id.in_(batch)))  # fmt: skip
+            connection.execute(insert(_terms), rows)
+            self._log(connection, "chunk", ids)
+
+    def delete_postings(self, chunk_ids: Iterable[str]) -> None:
+        """Forget deleted chunks' lexical entries and log it."""
+        ids = list(chunk_ids)
+        if not ids:
+            return
+        with self.engine.begin() as connection:
+            for batch in _batches(ids):
+                connection.execute(delete(_terms).where(_terms.c.namespace == self.namespace,
+                                                        _terms.c.chunk_id.in_(batch)))  # fmt: skip
+            self._log(connection, "chunk", ids)
+
+    def postings(self, chunk_ids: Iterable[str] | None = None) -> dict[str, Postings]:
+        """Stored lexical entries by chunk id (all, or those of `chunk_ids`)."""
+        query = select(_terms).where(_terms.c.namespace == self.namespace)
+        found: dict[str, Postings] = {}
+        with self.engine.connect() as connection:
+            batches = [None] if chunk_ids is None else _batches(list(chunk_ids))
+            for batch in batches:
+                chosen = query if batch is None else query.where(_terms.c.chunk_id.in_(batch))
+                for row in connection.execute(chosen):
+                    words = row.terms.split(_SEPARATOR) if row.terms else []
+                    found[row.chunk_id] = Postings(row.chunk_id, row.language, row.source, words)
+        return found
+
+    # --- outlines --------------------------------------------------------------------------------------------
+    def save_outline(self, source: str, outline: str, line_keys: Iterable[str]) -> None:
+        """Store a document's outline (JSON) and its page's line keys (for boilerplate detection)."""
+        row = {"namespace": self.namespace, "source": source, "outline": outline,
+               "line_keys": _SEPARATOR.join(sorted(line_keys))}  # fmt: skip
+        with self.engine.begin() as connection:
+            connection.execute(delete(_outlines).where(_outlines.c.namespace == self.namespace,
+                                                       _outlines.c.source == source))  # fmt: skip
+            connection.execute(insert(_outlines), [row])
+            self._log(connection, "outline", [source])
+
+    def delete_outline(self, source: str) -> None:
+        """Forget a deleted document's outline."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(_outlines).where(_outlines.c.namespace == self.namespace,
+                                                       _outlines.c.source == source))  # fmt: skip
+            self._log(connection, "outline", [source])
+
+    def outlines(self, sources: Iterable[str] | None = None) -> dict[str, str]:
+        """Stored outlines (JSON) by document id (all, or those of `sources`)."""
+        query = select(_outlines.c.source, _outlines.c.outline).where(_outlines.c.namespace == self.namespace)
+        if sources is not None:
+            query = query.where(_outlines.c.source.in_(list(sources)))
+        with self.engine.connect() as connection:
+            return {source: outline for source, outline in connection.execute(query)}
+
+    def line_keys(self, exclude: Iterable[str] = ()) -> set[str]:
+        """Line keys of every stored document except those in `exclude`."""
+        skipped = set(exclude)
+        query = select(_outlines.c.source, _outlines.c.line_keys).where(_outlines.c.namespace == self.namespace)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {key for source, keys in rows if source not in skipped for key in keys.split(_SEPARATOR) if key}
+
+    # --- writes in progress -----------------------------------------------------------------------------------
+    def begin(self, intent: Intent) -> None:
+        """Note a document write before it starts."""
+        row = {"namespace": self.namespace, "source": intent.source, "old_ids": _SEPARATOR.join(intent.old_ids),
+               "new_ids": _SEPARATOR.join(intent.new_ids), "outline": intent.outline,
+               "line_keys": _SEPARATOR.join(sorted(intent.line_keys))}  # fmt: skip
+        with self.engine.begin() as connection:
+            connection.execute(delete(_intents).where(_intents.c.namespace == self.namespace,
+                                                      _intents.c.source == intent.source))  # fmt: skip
+            connection.execute(insert(_intents), [row])
+
+    def end(self, source: str) -> None:
+        """Forget a finished document write."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(_intents).where(_intents.c.namespace == self.namespace,
+                                                      _intents.c.source == source))  # fmt: skip
+
+    def intents(self) -> list[Intent]:
+        """Document writes that were started and never finished."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(_intents).where(_intents.c.namespace == self.namespace)).all()
+        return [Intent(row.source, _split(row.old_ids), _split(row.new_ids), row.outline, _split(row.line_keys))
+                for row in rows]  # fmt: skip
+
+    # --- change log ------------------------------------------------------------------------------------------
+    def _log(self, connection: Any, kind: ChangeKind, keys: Sequence[str]) -> None:
+        connection.execute(insert(_changes), [{"namespace": self.namespace, "kind": kind, "key": k} for k in keys])
+
+    def version(self) -> int:
+        """The last change's sequence number (0 before any)."""
+        query = select(func.max(_changes.c.seq)).where(_changes.c.namespace == self.namespace)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+    def changes(self, after: int) -> list[Change]:
+        """The changes logged after sequence number `after`, in order."""
+        rows = select(_changes.c.seq, _changes.c.kind, _changes.c.key)
+        query = rows.where(_changes.c.namespace == self.namespace, _changes.c.seq > after).order_by(_changes.c.seq)
+        with self.engine.connect() as connection:
+            return [Change(seq, kind, key) for seq, kind, key in connection.execute(query)]
+
+    # --- writers ---------------------------------------------------------------------------------------------
+    @contextmanager
+    def document_lock(self, source: str) -> Iterator[None]:
+        """Hold the write lock of one document across servers: PostgreSQL advisory locks, the index's shared and
+        the document's exclusive one (released also when a server dies). SQLite has a single writer already."""
+        with self._advisory([("shared", ""), ("exclusive", source)]):
+            yield
+
+    @contextmanager
+    def index_lock(self) -> Iterator[None]:
+        """Hold the whole index against every writer on every server (for a repair)."""
+        with self._advisory([("exclusive", "")]):
+            yield
+
+    @contextmanager
+    def _advisory(self, locks: list[tuple[str, str]]) -> Iterator[None]:
+        if not self.shared:
+            yield
+            return
+        keys = [(mode, _lock_key(f"{self.namespace}\0{name}")) for mode, name in locks]
+        with self.engine.connect() as connection:
+            for mode, key in keys:
+                suffix = "_shared" if mode == "shared" else ""
+                connection.execute(text(f"SELECT pg_advisory_lock{suffix}(:key)"), {"key": key})
+            connection.commit()
+            try:
+                yield
+            finally:
+                for mode, key in reversed(keys):
+                    suffix = "_shared" if mode == "shared" else ""
+                    connection.execute(text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": key})
+                connection.commit()
+
+    def import_legacy(self, path: Path) -> bool:
+        """Take over the records and outlines of an older data directory's SQLite file, once, when this state is
+        empty (lexical entries are rebuilt from the store); True when something was imported."""
+        if not path.is_file() or self.groups():
+            return False
+        with sqlite3.connect(path) as legacy:
+            records = legacy.execute("SELECT key, group_id FROM records WHERE namespace=?", [self.namespace]).fetchall()
+            outlines = legacy.execute("SELECT source, outline, line_keys FROM outlines WHERE namespace=?",
+                                      [self.namespace]).fetchall()  # fmt: skip
+        if records:
+            self.records.update([key for key, _ in records], group_ids=[group for _, group in records])
+        for source, outline, keys in outlines:
+            self.save_outline(source, outline, keys.split(_SEPARATOR))
+        path.rename(path.with_name(path.name + ".imported"))
+        return bool(records or outlines)
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self.engine.dispose()
+
+
+def _record_table() -> Any:
+    from langchain_classic.indexes._sql_record_manager import UpsertionRecord
+
+    return UpsertionRecord.__table__
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(_SEPARATOR) if joined else []
+
+
+def _batches(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise MissingExtraError(f"state database {url.split(':')[0]!r}", "scale") from exc
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _wal(connection: Any, _: Any) -> None:  # readers never wait for the writer
+        connection.execute("PRAGMA journal_mode=WAL")
+
+    return engine
