@@ -1,9 +1,14 @@
-"""One writer per data directory: the embedded Chroma store is not safe for concurrent writers."""
+"""Writers' locks: one writer per data directory (the embedded Chroma store is not safe for concurrent
+writers), and PostgreSQL advisory locks between the servers of one shared index."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -63,3 +68,26 @@ def _owner(path: Path) -> str:
         return _info(path).read_text(encoding="utf-8").strip() or "unknown"
     except OSError:
         return "unknown"
+
+
+@contextmanager
+def advisory_locks(engine: Any, names: list[tuple[str, bool]]) -> Iterator[None]:
+    """Hold PostgreSQL session advisory locks, `(name, shared)`, in order on one connection of `engine`
+    (released in reverse order, or by the server when the connection dies); no-op when `engine` is None."""
+    if engine is None:
+        yield
+        return
+    from sqlalchemy import text
+
+    keys = [(int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True),
+             "_shared" if shared else "") for name, shared in names]  # fmt: skip
+    with engine.connect() as connection:
+        for key, mode in keys:
+            connection.execute(text(f"SELECT pg_advisory_lock{mode}(:key)"), {"key": key})
+        connection.commit()
+        try:
+            yield
+        finally:
+            for key, mode in reversed(keys):
+                connection.execute(text(f"SELECT pg_advisory_unlock{mode}(:key)"), {"key": key})
+            connection.commit()

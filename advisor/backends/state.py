@@ -15,7 +15,6 @@ data-directory lock).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,9 +37,9 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
 )
 
+from advisor.backends.lock import advisory_locks
 from advisor.extras import MissingExtraError
 
 _SEPARATOR = "\x1f"
@@ -141,9 +140,7 @@ class IndexState:
         rows = [{"namespace": self.namespace, "chunk_id": i.chunk_id, "language": i.language, "source": i.source,
                  "terms": _SEPARATOR.join(i.terms)} for i in items]  # fmt: skip
         with self.engine.begin() as connection:
-            for batch in _batches(ids):
-                connection.execute(delete(_terms).where(_terms.c.namespace == self.namespace,
-                                                        _terms.c.chunk_id.in_(batch)))  # fmt: skip
+            self._remove(connection, _terms.c.chunk_id, ids)
             connection.execute(insert(_terms), rows)
             self._log(connection, "chunk", ids)
 
@@ -153,14 +150,14 @@ class IndexState:
         if not ids:
             return
         with self.engine.begin() as connection:
-            for batch in _batches(ids):
-                connection.execute(delete(_terms).where(_terms.c.namespace == self.namespace,
-                                                        _terms.c.chunk_id.in_(batch)))  # fmt: skip
+            self._remove(connection, _terms.c.chunk_id, ids)
             self._log(connection, "chunk", ids)
 
     def postings(self, chunk_ids: Iterable[str] | None = None) -> dict[str, Postings]:
         """Stored lexical entries by chunk id (all, or those of `chunk_ids`)."""
-        query = select(_terms).where(_terms.c.namespace == self.namespace)
+        # In chunk-id order: every server (and either database) builds its BM25 index in the same order, so sums
+        # of floats, and with them rankings, come out the same everywhere.
+        query = select(_terms).where(_terms.c.namespace == self.namespace).order_by(_terms.c.chunk_id)
         found: dict[str, Postings] = {}
         with self.engine.connect() as connection:
             batches = [None] if chunk_ids is None else _batches(list(chunk_ids))
@@ -177,16 +174,14 @@ class IndexState:
         row = {"namespace": self.namespace, "source": source, "outline": outline,
                "line_keys": _SEPARATOR.join(sorted(line_keys))}  # fmt: skip
         with self.engine.begin() as connection:
-            connection.execute(delete(_outlines).where(_outlines.c.namespace == self.namespace,
-                                                       _outlines.c.source == source))  # fmt: skip
+            self._remove(connection, _outlines.c.source, [source])
             connection.execute(insert(_outlines), [row])
             self._log(connection, "outline", [source])
 
     def delete_outline(self, source: str) -> None:
         """Forget a deleted document's outline."""
         with self.engine.begin() as connection:
-            connection.execute(delete(_outlines).where(_outlines.c.namespace == self.namespace,
-                                                       _outlines.c.source == source))  # fmt: skip
+            self._remove(connection, _outlines.c.source, [source])
             self._log(connection, "outline", [source])
 
     def outlines(self, sources: Iterable[str] | None = None) -> dict[str, str]:
@@ -212,15 +207,13 @@ class IndexState:
                "new_ids": _SEPARATOR.join(intent.new_ids), "outline": intent.outline,
                "line_keys": _SEPARATOR.join(sorted(intent.line_keys))}  # fmt: skip
         with self.engine.begin() as connection:
-            connection.execute(delete(_intents).where(_intents.c.namespace == self.namespace,
-                                                      _intents.c.source == intent.source))  # fmt: skip
+            self._remove(connection, _intents.c.source, [intent.source])
             connection.execute(insert(_intents), [row])
 
     def end(self, source: str) -> None:
         """Forget a finished document write."""
         with self.engine.begin() as connection:
-            connection.execute(delete(_intents).where(_intents.c.namespace == self.namespace,
-                                                      _intents.c.source == source))  # fmt: skip
+            self._remove(connection, _intents.c.source, [source])
 
     def intents(self) -> list[Intent]:
         """Document writes that were started and never finished."""
@@ -228,6 +221,11 @@ class IndexState:
             rows = connection.execute(select(_intents).where(_intents.c.namespace == self.namespace)).all()
         return [Intent(row.source, _split(row.old_ids), _split(row.new_ids), row.outline, _split(row.line_keys))
                 for row in rows]  # fmt: skip
+
+    def _remove(self, connection: Any, key: Any, values: list[str]) -> None:
+        """Delete this namespace's rows of `key`'s table whose `key` is one of `values`."""
+        for batch in _batches(values):
+            connection.execute(delete(key.table).where(key.table.c.namespace == self.namespace, key.in_(batch)))
 
     # --- change log ------------------------------------------------------------------------------------------
     def _log(self, connection: Any, kind: ChangeKind, keys: Sequence[str]) -> None:
@@ -251,33 +249,15 @@ class IndexState:
     def document_lock(self, source: str) -> Iterator[None]:
         """Hold the write lock of one document across servers: PostgreSQL advisory locks, the index's shared and
         the document's exclusive one (released also when a server dies). SQLite has a single writer already."""
-        with self._advisory([("shared", ""), ("exclusive", source)]):
+        locks = [(f"{self.namespace}\0", True), (f"{self.namespace}\0{source}", False)]
+        with advisory_locks(self.engine if self.shared else None, locks):
             yield
 
     @contextmanager
     def index_lock(self) -> Iterator[None]:
         """Hold the whole index against every writer on every server (for a repair)."""
-        with self._advisory([("exclusive", "")]):
+        with advisory_locks(self.engine if self.shared else None, [(f"{self.namespace}\0", False)]):
             yield
-
-    @contextmanager
-    def _advisory(self, locks: list[tuple[str, str]]) -> Iterator[None]:
-        if not self.shared:
-            yield
-            return
-        keys = [(mode, _lock_key(f"{self.namespace}\0{name}")) for mode, name in locks]
-        with self.engine.connect() as connection:
-            for mode, key in keys:
-                suffix = "_shared" if mode == "shared" else ""
-                connection.execute(text(f"SELECT pg_advisory_lock{suffix}(:key)"), {"key": key})
-            connection.commit()
-            try:
-                yield
-            finally:
-                for mode, key in reversed(keys):
-                    suffix = "_shared" if mode == "shared" else ""
-                    connection.execute(text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": key})
-                connection.commit()
 
     def import_legacy(self, path: Path) -> bool:
         """Take over the records and outlines of an older data directory's SQLite file, once, when this state is
@@ -304,10 +284,6 @@ def _record_table() -> Any:
     from langchain_classic.indexes._sql_record_manager import UpsertionRecord
 
     return UpsertionRecord.__table__
-
-
-def _lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _split(joined: str) -> list[str]:

@@ -36,12 +36,16 @@ def advisors_for(services: Services, generators: Sequence[str]) -> dict[str, Adv
 def poisoned_services(services: Services, documents: Path) -> Iterator[Services]:
     """A throw-away index of the corpus plus the poisoned documents, with the same settings otherwise."""
     with tempfile.TemporaryDirectory(prefix="advisor-adversarial-") as data_dir:
-        settings = services.settings.model_copy(update={"data_dir": Path(data_dir)})
+        # Its own collection and state namespace too: in scale mode the Chroma server and the database are shared.
+        store = services.settings.store.model_copy(update={"collection": f"adversarial-{Path(data_dir).name[-8:]}"})
+        settings = services.settings.model_copy(update={"data_dir": Path(data_dir), "store": store})
         poisoned = build_services(settings)
         try:
             poisoned.ingest.ingest_paths([settings.corpus_dir, documents])
             yield poisoned
         finally:
+            for source in poisoned.state.groups():
+                poisoned.ingest.delete(source)
             poisoned.close()
 
 

@@ -136,15 +136,22 @@ class StateFollower:
         chunk_ids = list(dict.fromkeys(c.key for c in changes if c.kind == "chunk"))
         sources = list(dict.fromkeys(c.key for c in changes if c.kind == "outline"))
         postings = self._state.postings(chunk_ids)
-        self._lexical.remove([chunk_id for chunk_id in chunk_ids if chunk_id not in postings])
+        # Only what differs is applied (a chunk id names fixed content): this server's own writes, logged too,
+        # change nothing, and searches running meanwhile never miss a chunk.
+        gone = [chunk_id for chunk_id in chunk_ids if chunk_id not in postings and self._lexical.contains(chunk_id)]
+        if gone:
+            self._lexical.remove(gone)
         for entry in postings.values():
-            self._lexical.remove([entry.chunk_id])
-            self._lexical.add(entry.chunk_id, _language(entry.language), entry.source, entry.terms)
+            if not self._lexical.contains(entry.chunk_id):
+                self._lexical.add(entry.chunk_id, _language(entry.language), entry.source, entry.terms)
         outlines = self._state.outlines(sources)
         for source in sources:
+            current = self._sections.outline(source)
             if source in outlines:
-                self._sections.put(DocumentOutline.model_validate_json(outlines[source]))
-            else:
+                outline = DocumentOutline.model_validate_json(outlines[source])
+                if outline != current:
+                    self._sections.put(outline)
+            elif current is not None:
                 self._sections.remove(source)
         self.version = changes[-1].seq
         return len(changes)

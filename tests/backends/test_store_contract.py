@@ -1,4 +1,5 @@
-"""One contract for every chunk store; the http variant starts `chroma run` on 127.0.0.1 itself."""
+"""One contract for the index's parts (chunk store, records, lexical postings) in the embedded mode and in scale
+mode; scale mode starts `chroma run` and PostgreSQL on 127.0.0.1 itself."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from advisor.assembly import Services, build_services
-from advisor.settings import EmbeddingSettings, Settings, StoreSettings
-from tests.conftest import CORPUS, running_chroma
+from advisor.schemas import SourceDocument
+from advisor.services.consistency import RepairReport, load_lexical
+from advisor.settings import EmbeddingSettings, Settings, StateSettings, StoreSettings
+from advisor.text.terms import terms
+from tests.conftest import CORPUS, running_chroma, running_postgres
 
 
 class StoreContract:
@@ -76,6 +80,39 @@ class StoreContract:
         report = services.ingest.ingest_paths([CORPUS])
         assert (report.added, report.updated, report.deleted) == (0, 0, 0)
 
+    def test_records_and_postings_agree_with_the_store(self, services: Services) -> None:
+        stored = {c.chunk_id for c in services.store.iter_chunks()}
+        assert {key for keys in services.state.groups().values() for key in keys} == stored
+        assert set(services.state.postings()) == stored
+        assert services.ingest.repair() == RepairReport()
+
+    def test_record_manager_contract(self, services: Services) -> None:
+        records = services.state.records
+        before = records.get_time()
+        records.update(["k1", "k2", "k3"], group_ids=["g1", "g1", "g2"])
+        assert records.exists(["k1", "k3", "missing"]) == [True, True, False]
+        assert sorted(records.list_keys(group_ids=["g1"])) == ["k1", "k2"]
+        assert set(records.list_keys(after=before)) >= {"k1", "k2", "k3"}
+        records.delete_keys(["k1", "k2", "k3"])
+        assert records.exists(["k1", "k2", "k3"]) == [False, False, False]
+        assert records.get_time() >= before
+
+    def test_the_lexical_index_rebuilt_from_the_postings_ranks_as_the_live_one(self, services: Services) -> None:
+        rebuilt, version = load_lexical(services.state)
+        assert version == services.state.version() > 0
+        for query, language in (("用户留存", "zh"), ("keep users coming back", "en"), ("retener usuarios", "es")):
+            words = terms(query, language)
+            assert rebuilt.scores(words, language) == pytest.approx(services.lexical.scores(words, language))
+
+    def test_a_write_is_logged_for_other_servers(self, services: Services) -> None:
+        version = services.state.version()
+        document = SourceDocument(id="log-check", language="en", title="Log",
+                                  text="Weekly reviews of retention keep a team honest about churn.")  # fmt: skip
+        services.ingest.put(document)
+        logged = services.state.changes(version)
+        assert {c.kind for c in logged} == {"chunk", "outline"}
+        assert "log-check" in {c.key for c in logged if c.kind == "outline"}
+
 
 class TestEmbeddedStore(StoreContract):
     @pytest.fixture
@@ -84,17 +121,18 @@ class TestEmbeddedStore(StoreContract):
 
 
 @pytest.mark.server
-class TestHttpStore(StoreContract):
+class TestScaleMode(StoreContract):
     @pytest.fixture(scope="class")
-    def chroma_server(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-        with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port:
-            yield port
+    def servers(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str]]:
+        with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port, running_postgres() as url:
+            yield port, url
 
     @pytest.fixture
-    def settings(self, tmp_path: Path, chroma_server: int, request: pytest.FixtureRequest) -> Settings:
-        collection = f"t{abs(hash(request.node.name)) % 10**8}"
+    def settings(self, tmp_path: Path, servers: tuple[int, str], request: pytest.FixtureRequest) -> Settings:
+        collection = f"t{abs(hash(request.node.name)) % 10**8}"  # a collection and a state namespace per test
         return Settings(
             data_dir=tmp_path,
             embeddings=EmbeddingSettings(backend="fake"),
-            store=StoreSettings(mode="http", port=chroma_server, collection=collection),
+            store=StoreSettings(mode="http", port=servers[0], collection=collection),
+            state=StateSettings(url=servers[1]),
         )
