@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +52,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_ready(url: str, timeout: float = 90) -> None:
+    """Wait until `url` answers 200 (fails the test after `timeout` s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer 200 within {timeout:.0f} s")
+
+
+def within(seconds: float, condition: Callable[[], bool]) -> float:
+    """How long `condition` took to hold, polled every 20 ms (fails the test after `seconds`)."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > seconds:
+            pytest.fail(f"not seen within {seconds} s")
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
 @contextmanager
 def running_server(
     command: list[str], ready_url: str, timeout: float, env: dict[str, str] | None = None
@@ -59,15 +82,7 @@ def running_server(
     """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(ready_url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"{command[0]} did not answer at {ready_url} within {timeout:.0f} s")
+        wait_ready(ready_url, timeout)
         yield
     finally:
         process.terminate()

@@ -196,16 +196,20 @@ class IngestService:
         gone = set(old) - current
         self._lexical.remove(gone)
         self._state.delete_postings(gone)
+        # Which postings exist is read from the state, not this server's index: another server may have
+        # replaced them since this one last caught up.
+        have = self._state.postings(current)
         fresh = [
             Postings(
                 c.chunk_id, c.language, c.source, new_terms.get(c.chunk_id) or terms(contextual_text(c), c.language)
             )
             for c in doc.chunks
-            if not self._lexical.contains(c.chunk_id)
+            if c.chunk_id not in have
         ]
         self._state.save_postings(fresh)
-        for entry in fresh:
-            self._lexical.add(entry.chunk_id, doc.source.language, entry.source, entry.terms)
+        for entry in [*have.values(), *fresh]:
+            if not self._lexical.contains(entry.chunk_id):
+                self._lexical.add(entry.chunk_id, doc.source.language, entry.source, entry.terms)
         self._state.save_outline(doc.source.id, outline, keys)
         self._sections.put(doc.outline)
         self._state.end(doc.source.id)

@@ -7,8 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 from advisor.assembly import build_services
 from advisor.schemas import SourceDocument
 from advisor.settings import EmbeddingSettings, Settings, StateSettings, StoreSettings
-from tests.conftest import CORPUS, free_port, running_chroma, running_postgres, running_server
+from tests.conftest import CORPUS, free_port, running_chroma, running_postgres, running_server, within
 
 pytestmark = pytest.mark.server
 ADVISOR = str(Path(sys.executable).with_name("advisor"))
@@ -63,15 +62,6 @@ def _sources(url: str, body: dict[str, Any]) -> set[str]:
     return {hit["source"] for hit in httpx.post(f"{url}/v1/search", json=body, timeout=30).json()["results"]}
 
 
-def _within(seconds: float, condition: Callable[[], bool]) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > seconds:
-            pytest.fail(f"not seen within {seconds} s")
-        time.sleep(0.02)
-    return time.monotonic() - started
-
-
 def test_a_put_through_a_is_ranked_the_same_by_b_within_a_second_and_a_delete_through_b_reaches_a(
     replicas: tuple[str, str, Settings],
 ) -> None:
@@ -80,9 +70,9 @@ def test_a_put_through_a_is_ranked_the_same_by_b_within_a_second_and_a_delete_th
     ranked = _search(a, QUERY)
     assert "chestnut-cake" in _sources(a, QUERY)
     # The fused score includes BM25: B ranks the new chunks as A does once its lexical index has them.
-    _within(1.0, lambda: _search(b, QUERY) == ranked)
+    within(1.0, lambda: _search(b, QUERY) == ranked)
     assert httpx.delete(f"{b}/v1/documents/chestnut-cake", timeout=30).status_code in (200, 204)
-    _within(1.0, lambda: "chestnut-cake" not in _sources(a, QUERY))
+    within(1.0, lambda: "chestnut-cake" not in _sources(a, QUERY))
     assert "chestnut-cake" not in {d["id"] for d in httpx.get(f"{a}/v1/documents", timeout=30).json()["documents"]}
 
 
@@ -124,4 +114,4 @@ def test_concurrent_puts_of_one_id_through_both_end_with_exactly_one_version(
         assert stored in expected  # one version whole, nothing of the other
     finally:
         services.close()
-    _within(1.0, lambda: _search(a, {"query": "复购券只限门店使用"}) == _search(b, {"query": "复购券只限门店使用"}))
+    within(1.0, lambda: _search(a, {"query": "复购券只限门店使用"}) == _search(b, {"query": "复购券只限门店使用"}))

@@ -17,7 +17,7 @@ import pytest
 
 from advisor.assembly import build_services
 from advisor.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_ready
 
 pytestmark = pytest.mark.server
 GRACE = 2
@@ -62,13 +62,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     process = subprocess.Popen([ADVISOR, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+        wait_ready(f"{url}/readyz")
         body = {"text": _document(100), "language": "zh", "title": "复盘"}
         assert httpx.put(f"{url}/v1/documents/review", json=body, timeout=120).status_code in (200, 201)
         workers = _children(process.pid)

@@ -24,7 +24,7 @@ from advisor.assembly import build_services
 from advisor.backends.state import IndexState
 from advisor.schemas import SourceDocument
 from advisor.settings import EmbeddingSettings, Settings
-from tests.conftest import CORPUS, free_port
+from tests.conftest import CORPUS, free_port, wait_ready
 
 pytestmark = pytest.mark.server
 ADVISOR = str(Path(sys.executable).with_name("advisor"))
@@ -191,7 +191,7 @@ def test_servers_killed_during_a_document_write_are_repaired_by_the_next_ingest(
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(url)
+            wait_ready(f"{url}/readyz")
             body = document.model_dump(include={"text", "language", "title"})
             threading.Thread(target=_put_quietly, args=(f"{url}/v1/documents/weekly-review", body), daemon=True).start()
             time.sleep(delay)
@@ -212,16 +212,6 @@ def test_servers_killed_during_a_document_write_are_repaired_by_the_next_ingest(
             f"\nserver kills (seed {SEED + 1}): "
             + ", ".join(f"{d} s {o}" for d, o in zip(moments, outcomes, strict=True))
         )
-
-
-def _wait_ready(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    pytest.fail("the server did not become ready")
 
 
 def _put_quietly(url: str, body: dict[str, str]) -> None:

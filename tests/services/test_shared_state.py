@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from advisor.assembly import Services, build_services
 from advisor.schemas import SourceDocument
 from advisor.settings import EmbeddingSettings, Settings, StateSettings, StoreSettings
 from advisor.text.terms import terms
-from tests.conftest import running_chroma, running_postgres
+from tests.conftest import running_chroma, running_postgres, within
 
 pytestmark = pytest.mark.server
 QUERY = terms("栗子蛋糕的复购活动", "zh")
@@ -41,26 +40,16 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service
                 services.close()
 
 
-def _within(seconds: float, condition: Callable[[], bool]) -> float:
-    """How long `condition` took to hold (fails after `seconds`)."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > seconds:
-            pytest.fail(f"not seen within {seconds} s")
-        time.sleep(0.02)
-    return time.monotonic() - started
-
-
 def test_a_write_through_one_replica_reaches_the_others_lexical_search_within_a_second(
     replicas: tuple[Services, Services],
 ) -> None:
     first, second = replicas
     assert first.ingest.put(DOCUMENT).status == "added"
-    _within(1.0, lambda: bool(second.lexical.scores(QUERY, "zh")))
+    within(1.0, lambda: bool(second.lexical.scores(QUERY, "zh")))
     assert second.lexical.scores(QUERY, "zh") == pytest.approx(first.lexical.scores(QUERY, "zh"))  # same BM25
     assert second.sections.outline("chestnut-cake") is not None
     assert first.ingest.delete("chestnut-cake") > 0
-    _within(1.0, lambda: not second.lexical.scores(QUERY, "zh"))
+    within(1.0, lambda: not second.lexical.scores(QUERY, "zh"))
     assert second.sections.outline("chestnut-cake") is None
 
 
@@ -88,7 +77,7 @@ def test_writes_of_one_document_from_two_replicas_at_once_are_serialised(replica
     assert set(first.state.postings(recorded)) == recorded
     expected = [{c.chunk_id for c in first.ingest.prepare([version])[0].chunks} for version in versions]
     assert stored in expected
-    _within(1.0, lambda: second.lexical.scores(QUERY, "zh").keys() == first.lexical.scores(QUERY, "zh").keys())
+    within(1.0, lambda: second.lexical.scores(QUERY, "zh").keys() == first.lexical.scores(QUERY, "zh").keys())
 
 
 def test_the_embedded_default_keeps_its_state_in_the_data_directory(tmp_path: Path) -> None:
