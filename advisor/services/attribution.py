@@ -18,7 +18,7 @@ import numpy as np
 from advisor.schemas import Chunk, Citation, Language, UnsupportedClaim
 from advisor.services.vectors import VectorCache
 from advisor.services.verification import MARKER
-from advisor.text.quality import junk_reason, visible_size
+from advisor.text.quality import is_list_item, junk_reason, visible_size
 from advisor.text.sentences import sentence_spans
 
 _MARKUP = re.compile(r"^[\s#>*+\-•·\d.、)）]*|[*_`]+")
@@ -86,6 +86,13 @@ def _occurrences(text: str, language: Language) -> list[_Occurrence]:
 def _is_marker_tail(line: str, end: int) -> bool:
     """Whether a marker follows the sentence ending at `end` (the model cited it after the full stop)."""
     return MARKER.match(line[end:].lstrip()) is not None
+
+
+def _quotable(sentence: str) -> bool:
+    """Fit to quote as support: never promotion, a question or a list lead; a short line only when it is an item
+    of a numbered list (the items are what an enumeration says)."""
+    reason = junk_reason(sentence)
+    return reason is None or (reason in ("heading", "fragment") and is_list_item(sentence))
 
 
 class Attributor:
@@ -178,10 +185,10 @@ class Attributor:
     def supports(self, claims: list[str], chunk: Chunk) -> list[tuple[int, int, float] | None]:
         """For each claim, the span and similarity of the passage sentence that supports it best (None below the
         floor)."""
-        spans = [  # the sentences fit to quote: no promotion, questions, headings, list leads or fragments
+        spans = [  # the sentences fit to quote
             (start, end)
             for start, end in sentence_spans(chunk.text, chunk.language)
-            if visible_size(chunk.text[start:end]) >= _MIN_SENTENCE and junk_reason(chunk.text[start:end]) is None
+            if visible_size(chunk.text[start:end]) >= _MIN_SENTENCE and _quotable(chunk.text[start:end])
         ]
         if not spans:
             return [None] * len(claims)

@@ -33,6 +33,11 @@ def is_fragment(text: str) -> bool:
     return cjk < FRAGMENT_CJK and latin < FRAGMENT_LATIN and cjk * 2 + latin < FRAGMENT_LATIN
 
 
+def is_list_item(text: str) -> bool:
+    """A numbered item of an enumeration ("1、…", "（二）…", "第三步…"): short, and still substance."""
+    return bool(_MARKER_PREFIX.match(text))
+
+
 def is_question(text: str) -> bool:
     """A sentence that asks rather than tells."""
     return bool(_QUESTION.search(text.strip()))

@@ -3,6 +3,7 @@ mode; scale mode starts `chroma run` and PostgreSQL on 127.0.0.1 itself."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class StoreContract:
     def test_record_manager_contract(self, services: Services) -> None:
         records = services.state.records
         before = records.get_time()
+        time.sleep(0.01)  # SQLite's clock has millisecond resolution
         records.update(["k1", "k2", "k3"], group_ids=["g1", "g1", "g2"])
         assert records.exists(["k1", "k3", "missing"]) == [True, True, False]
         assert sorted(records.list_keys(group_ids=["g1"])) == ["k1", "k2"]

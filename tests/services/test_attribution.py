@@ -74,3 +74,9 @@ def test_a_sentence_unfit_to_quote_is_never_the_supporting_quote() -> None:
     chunk = _chunk("q", "怎样提高社群用户的留存率呢？社群需要持续输出对成员有价值的内容。", "zh")
     span = ATTRIBUTOR.supports(["怎样提高社群用户的留存率呢？"], chunk)[0]
     assert span is None or chunk.text[span[0] : span[1]] == "社群需要持续输出对成员有价值的内容。"
+
+
+def test_a_numbered_list_item_may_support_a_claim_though_it_is_short() -> None:
+    chunk = _chunk("l", "有四种模式可以选择，各有利弊。\n1、传统电商:淘宝天猫拼多多\n2、微商:朋友圈带货", "zh")
+    span = ATTRIBUTOR.supports(["1、传统电商:淘宝天猫拼多多"], chunk)[0]
+    assert span is not None and chunk.text[span[0] : span[1]].strip() == "1、传统电商:淘宝天猫拼多多"
