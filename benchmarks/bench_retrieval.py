@@ -42,7 +42,7 @@ CORPUS = ROOT / "corpus"
 sys.path.insert(0, str(ROOT))
 
 from advisor.assembly import Services, build_services  # noqa: E402
-from advisor.backends.state import Postings  # noqa: E402
+from advisor.backends.state_schema import Postings  # noqa: E402
 from advisor.schemas import LANGUAGES, Chunk  # noqa: E402
 from advisor.services.documents import chunk_identity, prepare, read_documents  # noqa: E402
 from advisor.settings import Settings  # noqa: E402

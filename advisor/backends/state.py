@@ -18,19 +18,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
     Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     delete,
     event,
@@ -40,67 +32,19 @@ from sqlalchemy import (
 )
 
 from advisor.backends.lock import advisory_locks
+from advisor.backends.state_schema import (
+    SEPARATOR,
+    Change,
+    ChangeKind,
+    Intent,
+    Postings,
+    changes,
+    intents,
+    metadata,
+    outlines,
+    terms,
+)
 from advisor.extras import MissingExtraError
-
-_SEPARATOR = "\x1f"
-_metadata = MetaData()
-_terms = Table(
-    "advisor_terms", _metadata,
-    Column("namespace", String, primary_key=True), Column("chunk_id", String, primary_key=True),
-    Column("language", String, nullable=False), Column("source", String, nullable=False),
-    Column("terms", Text, nullable=False),
-)  # fmt: skip
-_outlines = Table(
-    "advisor_outlines", _metadata,
-    Column("namespace", String, primary_key=True), Column("source", String, primary_key=True),
-    Column("outline", Text, nullable=False), Column("line_keys", Text, nullable=False),
-)  # fmt: skip
-_intents = Table(
-    "advisor_intents", _metadata,
-    Column("namespace", String, primary_key=True), Column("source", String, primary_key=True),
-    Column("old_ids", Text, nullable=False), Column("new_ids", Text, nullable=False),
-    Column("outline", Text, nullable=True), Column("line_keys", Text, nullable=False),
-)  # fmt: skip
-_changes = Table(
-    "advisor_changes", _metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("namespace", String, nullable=False, index=True),
-    Column("kind", String, nullable=False),  # "chunk" or "outline"
-    Column("key", String, nullable=False),  # a chunk id or a document id
-)  # fmt: skip
-
-ChangeKind = Literal["chunk", "outline"]
-
-
-@dataclass(frozen=True)
-class Postings:
-    """One chunk's lexical entry."""
-
-    chunk_id: str
-    language: str
-    source: str
-    terms: list[str]
-
-
-@dataclass(frozen=True)
-class Intent:
-    """A document write in progress: its chunks before and after, and the outline it will store (None for a
-    delete). A write killed midway leaves it behind for the repair to finish or undo."""
-
-    source: str
-    old_ids: list[str]
-    new_ids: list[str]
-    outline: str | None
-    line_keys: list[str]
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change-log entry: the chunk or outline under `key` was written or removed."""
-
-    seq: int
-    kind: ChangeKind
-    key: str
 
 
 class IndexState:
@@ -118,7 +62,7 @@ class IndexState:
         self.engine: Engine = _engine(url)
         self.records = SQLRecordManager(namespace, engine=self.engine)
         self.records.create_schema()
-        _metadata.create_all(self.engine)
+        metadata.create_all(self.engine)
 
     # --- records ---------------------------------------------------------------------------------------------
     def groups(self) -> dict[str, list[str]]:
@@ -138,10 +82,10 @@ class IndexState:
             return
         ids = [item.chunk_id for item in items]
         rows = [{"namespace": self.namespace, "chunk_id": i.chunk_id, "language": i.language, "source": i.source,
-                 "terms": _SEPARATOR.join(i.terms)} for i in items]  # fmt: skip
+                 "terms": SEPARATOR.join(i.terms)} for i in items]  # fmt: skip
         with self.engine.begin() as connection:
-            self._remove(connection, _terms.c.chunk_id, ids)
-            connection.execute(insert(_terms), rows)
+            self._remove(connection, terms.c.chunk_id, ids)
+            connection.execute(insert(terms), rows)
             self._log(connection, "chunk", ids)
 
     def delete_postings(self, chunk_ids: Iterable[str]) -> None:
@@ -150,21 +94,21 @@ class IndexState:
         if not ids:
             return
         with self.engine.begin() as connection:
-            self._remove(connection, _terms.c.chunk_id, ids)
+            self._remove(connection, terms.c.chunk_id, ids)
             self._log(connection, "chunk", ids)
 
     def postings(self, chunk_ids: Iterable[str] | None = None) -> dict[str, Postings]:
         """Stored lexical entries by chunk id (all, or those of `chunk_ids`)."""
         # In chunk-id order: every server (and either database) builds its BM25 index in the same order, so sums
         # of floats, and with them rankings, come out the same everywhere.
-        query = select(_terms).where(_terms.c.namespace == self.namespace).order_by(_terms.c.chunk_id)
+        query = select(terms).where(terms.c.namespace == self.namespace).order_by(terms.c.chunk_id)
         found: dict[str, Postings] = {}
         with self.engine.connect() as connection:
             batches = [None] if chunk_ids is None else _batches(list(chunk_ids))
             for batch in batches:
-                chosen = query if batch is None else query.where(_terms.c.chunk_id.in_(batch))
+                chosen = query if batch is None else query.where(terms.c.chunk_id.in_(batch))
                 for row in connection.execute(chosen):
-                    words = row.terms.split(_SEPARATOR) if row.terms else []
+                    words = row.terms.split(SEPARATOR) if row.terms else []
                     found[row.chunk_id] = Postings(row.chunk_id, row.language, row.source, words)
         return found
 
@@ -172,53 +116,53 @@ class IndexState:
     def save_outline(self, source: str, outline: str, line_keys: Iterable[str]) -> None:
         """Store a document's outline (JSON) and its page's line keys (for boilerplate detection)."""
         row = {"namespace": self.namespace, "source": source, "outline": outline,
-               "line_keys": _SEPARATOR.join(sorted(line_keys))}  # fmt: skip
+               "line_keys": SEPARATOR.join(sorted(line_keys))}  # fmt: skip
         with self.engine.begin() as connection:
-            self._remove(connection, _outlines.c.source, [source])
-            connection.execute(insert(_outlines), [row])
+            self._remove(connection, outlines.c.source, [source])
+            connection.execute(insert(outlines), [row])
             self._log(connection, "outline", [source])
 
     def delete_outline(self, source: str) -> None:
         """Forget a deleted document's outline."""
         with self.engine.begin() as connection:
-            self._remove(connection, _outlines.c.source, [source])
+            self._remove(connection, outlines.c.source, [source])
             self._log(connection, "outline", [source])
 
     def outlines(self, sources: Iterable[str] | None = None) -> dict[str, str]:
         """Stored outlines (JSON) by document id (all, or those of `sources`)."""
-        query = select(_outlines.c.source, _outlines.c.outline).where(_outlines.c.namespace == self.namespace)
+        query = select(outlines.c.source, outlines.c.outline).where(outlines.c.namespace == self.namespace)
         if sources is not None:
-            query = query.where(_outlines.c.source.in_(list(sources)))
+            query = query.where(outlines.c.source.in_(list(sources)))
         with self.engine.connect() as connection:
             return {source: outline for source, outline in connection.execute(query)}
 
     def line_keys(self, exclude: Iterable[str] = ()) -> set[str]:
         """Line keys of every stored document except those in `exclude`."""
         skipped = set(exclude)
-        query = select(_outlines.c.source, _outlines.c.line_keys).where(_outlines.c.namespace == self.namespace)
+        query = select(outlines.c.source, outlines.c.line_keys).where(outlines.c.namespace == self.namespace)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return {key for source, keys in rows if source not in skipped for key in keys.split(_SEPARATOR) if key}
+        return {key for source, keys in rows if source not in skipped for key in keys.split(SEPARATOR) if key}
 
     # --- writes in progress -----------------------------------------------------------------------------------
     def begin(self, intent: Intent) -> None:
         """Note a document write before it starts."""
-        row = {"namespace": self.namespace, "source": intent.source, "old_ids": _SEPARATOR.join(intent.old_ids),
-               "new_ids": _SEPARATOR.join(intent.new_ids), "outline": intent.outline,
-               "line_keys": _SEPARATOR.join(sorted(intent.line_keys))}  # fmt: skip
+        row = {"namespace": self.namespace, "source": intent.source, "old_ids": SEPARATOR.join(intent.old_ids),
+               "new_ids": SEPARATOR.join(intent.new_ids), "outline": intent.outline,
+               "line_keys": SEPARATOR.join(sorted(intent.line_keys))}  # fmt: skip
         with self.engine.begin() as connection:
-            self._remove(connection, _intents.c.source, [intent.source])
-            connection.execute(insert(_intents), [row])
+            self._remove(connection, intents.c.source, [intent.source])
+            connection.execute(insert(intents), [row])
 
     def end(self, source: str) -> None:
         """Forget a finished document write."""
         with self.engine.begin() as connection:
-            self._remove(connection, _intents.c.source, [source])
+            self._remove(connection, intents.c.source, [source])
 
     def intents(self) -> list[Intent]:
         """Document writes that were started and never finished."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(_intents).where(_intents.c.namespace == self.namespace)).all()
+            rows = connection.execute(select(intents).where(intents.c.namespace == self.namespace)).all()
         return [Intent(row.source, _split(row.old_ids), _split(row.new_ids), row.outline, _split(row.line_keys))
                 for row in rows]  # fmt: skip
 
@@ -229,18 +173,18 @@ class IndexState:
 
     # --- change log ------------------------------------------------------------------------------------------
     def _log(self, connection: Any, kind: ChangeKind, keys: Sequence[str]) -> None:
-        connection.execute(insert(_changes), [{"namespace": self.namespace, "kind": kind, "key": k} for k in keys])
+        connection.execute(insert(changes), [{"namespace": self.namespace, "kind": kind, "key": k} for k in keys])
 
     def version(self) -> int:
         """The last change's sequence number (0 before any)."""
-        query = select(func.max(_changes.c.seq)).where(_changes.c.namespace == self.namespace)
+        query = select(func.max(changes.c.seq)).where(changes.c.namespace == self.namespace)
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar() or 0)
 
     def changes(self, after: int) -> list[Change]:
         """The changes logged after sequence number `after`, in order."""
-        rows = select(_changes.c.seq, _changes.c.kind, _changes.c.key)
-        query = rows.where(_changes.c.namespace == self.namespace, _changes.c.seq > after).order_by(_changes.c.seq)
+        rows = select(changes.c.seq, changes.c.kind, changes.c.key)
+        query = rows.where(changes.c.namespace == self.namespace, changes.c.seq > after).order_by(changes.c.seq)
         with self.engine.connect() as connection:
             return [Change(seq, kind, key) for seq, kind, key in connection.execute(query)]
 
@@ -271,7 +215,7 @@ class IndexState:
         if records:
             self.records.update([key for key, _ in records], group_ids=[group for _, group in records])
         for source, outline, keys in outlines:
-            self.save_outline(source, outline, keys.split(_SEPARATOR))
+            self.save_outline(source, outline, keys.split(SEPARATOR))
         path.rename(path.with_name(path.name + ".imported"))
         return bool(records or outlines)
 
@@ -287,7 +231,7 @@ def _record_table() -> Any:
 
 
 def _split(joined: str) -> list[str]:
-    return joined.split(_SEPARATOR) if joined else []
+    return joined.split(SEPARATOR) if joined else []
 
 
 def _batches(items: list[str], size: int = 500) -> list[list[str]]:

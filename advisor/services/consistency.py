@@ -8,7 +8,8 @@ import threading
 
 from pydantic import BaseModel
 
-from advisor.backends.state import IndexState, Intent, Postings
+from advisor.backends.state import IndexState
+from advisor.backends.state_schema import Intent, Postings
 from advisor.backends.store import ChunkStore
 from advisor.schemas import DocumentOutline, Language
 from advisor.services.documents import contextual_text

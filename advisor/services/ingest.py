@@ -9,7 +9,8 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from advisor.backends.embeddings import PrimedEmbeddings
-from advisor.backends.state import IndexState, Intent, Postings
+from advisor.backends.state import IndexState
+from advisor.backends.state_schema import Intent, Postings
 from advisor.backends.store import ChunkStore
 from advisor.schemas import ChangeStatus, Chunk, DocumentChange, IngestReport, SourceDocument
 from advisor.services.consistency import RepairReport, repair
