@@ -6,7 +6,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY advisor ./advisor
 COPY corpus ./corpus
-RUN pip install . && advisor ingest && chown -R advisor:advisor /app
+RUN pip install '.[formats]' && advisor ingest && chown -R advisor:advisor /app
 USER advisor
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

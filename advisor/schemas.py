@@ -19,6 +19,8 @@ class SourceDocument(BaseModel):
     text: str
     language: Language
     title: str
+    format: str = "text"
+    page_breaks: list[int] = Field(default_factory=list, description="offsets in `text` where pages 2, 3, … start")
 
 
 class Chunk(BaseModel):
@@ -34,6 +36,7 @@ class Chunk(BaseModel):
     section_id: str = ""
     start: int = Field(default=0, description="offset of the text in the cleaned document")
     end: int = 0
+    page: int | None = Field(default=None, description="the page the chunk starts on (paged formats such as PDF)")
 
 
 class OutlineSection(BaseModel):
@@ -47,6 +50,7 @@ class OutlineSection(BaseModel):
     start: int
     heading_end: int
     end: int
+    page: int | None = Field(default=None, description="the page the section starts on (paged formats)")
 
 
 class OutlineList(BaseModel):
@@ -64,6 +68,8 @@ class DocumentOutline(BaseModel):
     title: str
     language: Language
     length: int
+    format: str = "text"
+    pages: int | None = None
     breaks: list[int] = Field(default_factory=list, description="offsets of the line breaks of the cleaned text")
     sections: list[OutlineSection]
     lists: list[OutlineList] = Field(default_factory=list)

@@ -127,6 +127,16 @@ class AdviceSettings(BaseModel):
     plan_residual_business: float = Field(default=0.98, ge=0, le=2)
 
 
+class DocumentSettings(BaseModel):
+    """Limits on the files `advisor ingest` and `POST /v1/documents` read, checked before a file is parsed."""
+
+    max_file_bytes: int = Field(default=20_971_520, ge=1_024)  # an upload or a file on disk
+    max_pages: int = Field(default=500, ge=1)  # PDF pages
+    # The sum of a DOCX's decompressed parts, and its ratio to the file's size (a zip bomb exceeds one of them).
+    max_unpacked_bytes: int = Field(default=104_857_600, ge=1_024)
+    max_unpack_ratio: float = Field(default=100.0, gt=1)
+
+
 class ApiSettings(BaseModel):
     """HTTP serving: request limits, timeouts, backpressure and rate limiting."""
 
@@ -161,6 +171,7 @@ class Settings(BaseSettings):
     generator: GeneratorSettings = GeneratorSettings()
     advice: AdviceSettings = AdviceSettings()
     api: ApiSettings = ApiSettings()
+    documents: DocumentSettings = DocumentSettings()
     # API keys, comma-separated: `ADVISOR_API_KEYS=k1,k2`. Without keys the API is open (bind it to 127.0.0.1).
     api_keys: Annotated[list[str], NoDecode] = []
     # Keys allowed to add and delete documents (also accepted wherever an API key is).

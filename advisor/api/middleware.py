@@ -36,17 +36,27 @@ class _HttpMiddleware:
 
 
 class BodyLimit(_HttpMiddleware):
-    """Reads at most `limit` bytes of a request body; a larger body gets 413 and is never parsed."""
+    """Reads at most `limit` bytes of a request body; a larger body gets 413 and is never parsed.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    The bodies of `streamed` routes ((method, path) → limit) are passed through unread: only their declared
+    length is checked here, and the route counts the bytes as it streams them to disk.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, streamed: dict[tuple[str, str], int] | None = None) -> None:
         super().__init__(app)
         self.limit = limit
+        self.streamed = streamed or {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        too_large = f"the request body is larger than {self.limit} bytes"
+        streamed = self.streamed.get((scope["method"], scope["path"].rstrip("/")))
+        limit = streamed or self.limit
+        too_large = f"the request body is larger than {limit} bytes"
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _send_problem(send, 413, "Content Too Large", too_large, scope["path"])
+            return
+        if streamed:
+            await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -56,7 +66,7 @@ class BodyLimit(_HttpMiddleware):
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
+            if size > limit:
                 await _send_problem(send, 413, "Content Too Large", too_large, scope["path"])
                 return
             chunks.append(chunk)

@@ -74,6 +74,7 @@ class ChunkOut(BaseModel):
     title: str
     section: str = Field(default="", description="heading path: document title › heading › heading")
     section_id: str = ""
+    page: int | None = Field(default=None, description="the page the passage starts on (PDF documents)")
     text: str
 
 
@@ -128,6 +129,53 @@ class DocumentWritten(BaseModel):
     chunks: int
     chunks_added: int
     chunks_deleted: int
+
+
+class OutlineEntry(BaseModel):
+    """A section of a document: its heading, its path from the top, its depth and (in PDFs) its page."""
+
+    section_id: str
+    heading: str
+    path: list[str]
+    level: int
+    page: int | None = None
+
+
+class DocumentDetail(DocumentSummary):
+    format: str = Field(description="the format it was read from: text, markdown, html, pdf or docx")
+    pages: int | None = Field(default=None, description="number of pages (PDF documents)")
+    outline: list[OutlineEntry]
+
+
+class DocumentUploaded(DocumentWritten):
+    language: Language
+    title: str
+    format: str
+    pages: int | None = None
+    outline: list[OutlineEntry]
+
+
+UPLOAD_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary",
+                             "description": "a .txt, .md, .html, .pdf or .docx file"},
+                    "id": {"type": "string", "pattern": DOCUMENT_ID,
+                           "description": "document id; default: the file name without its extension"},
+                    "language": {"type": "string", "enum": ["zh", "en", "es"],
+                                 "description": "default: identified from the text"},
+                    "title": {"type": "string", "maxLength": 300,
+                              "description": "default: the title the file gives, else its first line"},
+                },
+            }
+        }
+    },
+}  # fmt: skip
 
 
 class DocumentDeleted(BaseModel):

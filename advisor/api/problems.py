@@ -65,7 +65,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DocumentError)
     @app.exception_handler(RetrievalError)
     async def _unprocessable(request: Request, exc: Exception) -> JSONResponse:
-        return problem_response(request, 422, str(exc))
+        return problem_response(request, getattr(exc, "status", 422), str(exc))
 
     @app.exception_handler(Overloaded)
     async def _overloaded(request: Request, exc: Overloaded) -> JSONResponse:

@@ -75,6 +75,7 @@ def chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chu
         section_id=str(metadata.get("section_id", "")),
         start=int(metadata.get("start", 0)),
         end=int(metadata.get("end", 0)),
+        page=int(metadata["page"]) if metadata.get("page") is not None else None,
     )
 
 

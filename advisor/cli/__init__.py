@@ -17,7 +17,7 @@ from advisor.cli.model import model_app
 from advisor.cli.serve import serve
 from advisor.schemas import Answer, Citation, DocumentOutline, IngestReport, Language, Plan
 from advisor.services.advice import AdviceError, AdvisorService
-from advisor.services.documents import DocumentError, read_documents
+from advisor.services.documents import DocumentError
 from advisor.services.generation import Delta, Event, Restart
 from advisor.services.rendering import item_lines
 from advisor.services.retrieval import RetrievalError
@@ -38,6 +38,7 @@ def _print_outline(outline: DocumentOutline) -> None:
         heading = section.path[-1] if section.path else "(before the first heading)"
         lists = items.get(section.section_id)
         suffix = f"  [lists: {', '.join(f'{n} items' for n in lists)}]" if lists else ""
+        suffix += f"  (p. {section.page})" if section.page is not None else ""
         console.print(f"{'  ' * (section.level + 1)}{heading}{suffix}", highlight=False, markup=False)
 
 
@@ -78,11 +79,11 @@ def ingest(
 ) -> None:
     """Clean, chunk and index documents (idempotent: unchanged documents are not rewritten)."""
     with writer_lock(dry_run), open_services(DocumentError) as app_services:
-        total = sum(1 for _ in read_documents(paths or [app_services.settings.corpus_dir]))
+        documents = app_services.ingest.read(paths)
         with progress_bar() as bar:
-            task = bar.add_task("indexing", total=None if dry_run else total)
-            report = app_services.ingest.ingest_paths(
-                paths, prune=prune, dry_run=dry_run, progress=lambda _: bar.advance(task)
+            task = bar.add_task("indexing", total=None if dry_run else len(documents))
+            report = app_services.ingest.ingest(
+                documents, prune=prune, dry_run=dry_run, progress=lambda _: bar.advance(task)
             )
     if as_json:
         console.print_json(report.model_dump_json())
@@ -114,6 +115,8 @@ def search(
             f"[dim]{hit.chunk.chunk_id}[/dim]",
             highlight=False,
         )
+        page = f", p. {hit.chunk.page}" if hit.chunk.page is not None else ""
+        console.print(f"   § {hit.chunk.section}{page}", style="dim", highlight=False, markup=False)
         console.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", highlight=False, markup=False)
 
 

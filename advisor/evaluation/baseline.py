@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.backends.embeddings import SentenceTransformerEmbeddings
-from advisor.services.documents import SUFFIXES, document_id
+from advisor.services.documents import document_id
 
 Search = Callable[[str, int], list[str]]
 _EMBEDDINGS: Any = None  # the model is loaded once per process
@@ -23,7 +23,7 @@ def baseline_documents(corpus_dir: Path) -> list[Any]:
     return [
         Document(page_content=piece, metadata={"source": document_id(path)})
         for path in sorted(corpus_dir.iterdir())
-        if path.suffix in SUFFIXES
+        if path.suffix in (".txt", ".md")
         for piece in splitter.split_text(path.read_text(encoding="utf-8"))
     ]
 

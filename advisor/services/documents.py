@@ -11,24 +11,35 @@ from typing import cast
 
 from langchain_core.documents import Document
 
+from advisor.extras import MissingExtraError
+from advisor.readers import SUFFIXES, FileLimits, UnreadableFile, as_markdown, loader_for
 from advisor.schemas import LANGUAGES, Chunk, DocumentOutline, Language, OutlineList, OutlineSection, SourceDocument
-from advisor.settings import ChunkingSettings
+from advisor.settings import ChunkingSettings, DocumentSettings
 from advisor.text.chunking import chunk_spans
 from advisor.text.cleaning import CleanResult, clean_text, line_keys, shared_keys
-from advisor.text.language import detect_language
+from advisor.text.language import detect_language, foreign_language
+from advisor.text.pages import PageLocator
 from advisor.text.structure import Structure, parse_structure
 
-SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 
 
 class DocumentError(ValueError):
-    """A document or path that cannot be ingested."""
+    """A document or path that cannot be ingested; `status` is the HTTP status that fits the cause."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def document_id(path: Path) -> str:
-    """A document's id: its file name without `.txt`/`.md`."""
-    return path.name[: -len(path.suffix)] if path.suffix in SUFFIXES else path.name
+    """A document's id: its file name without a readable extension (`.txt`, `.md`, `.pdf`, …)."""
+    return path.name[: -len(path.suffix)] if path.suffix.lower() in SUFFIXES else path.name
+
+
+def file_limits(settings: DocumentSettings) -> FileLimits:
+    """The readers' limits from the settings."""
+    return FileLimits(**settings.model_dump())
 
 
 def _manifest(folder: Path) -> dict[str, dict[str, str]]:
@@ -42,8 +53,15 @@ def _manifest(folder: Path) -> dict[str, dict[str, str]]:
     return {str(entry["id"]): entry for entry in entries if isinstance(entry, dict) and "id" in entry}
 
 
-def make_document(doc_id: str, text: str, language: str | None = None, title: str | None = None) -> SourceDocument:
-    """A validated `SourceDocument`; language detected and title taken from the first line when not given."""
+def make_document(
+    doc_id: str,
+    text: str,
+    language: str | None = None,
+    title: str | None = None,
+    fmt: str = "text",
+    page_breaks: list[int] | None = None,
+) -> SourceDocument:
+    """A validated `SourceDocument`; language identified and title taken from the first line when not given."""
     if not doc_id.strip():
         raise DocumentError("document id is empty")
     if "\x00" in text:
@@ -52,32 +70,52 @@ def make_document(doc_id: str, text: str, language: str | None = None, title: st
         raise DocumentError(f"{doc_id}: document is empty")
     if language is not None and language not in LANGUAGES:
         raise DocumentError(f"{doc_id}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    if not language and (foreign := foreign_language(text[:5000])):
+        raise DocumentError(
+            f"{doc_id}: the text is in {foreign!r}; only {', '.join(LANGUAGES)} are supported "
+            "(give the language explicitly if this is wrong)"
+        )
     lang = cast(Language, language) if language else detect_language(text[:5000])
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
-    return SourceDocument(id=doc_id, text=text, language=lang, title=title or first_line[:120])
+    first_line = next((line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()), doc_id)
+    return SourceDocument(id=doc_id, text=text, language=lang, title=title or first_line[:120] or doc_id,
+                          format=fmt, page_breaks=page_breaks or [])  # fmt: skip
 
 
-def read_documents(paths: Iterable[Path]) -> list[SourceDocument]:
-    """Documents from `.txt`/`.md` files and folders (recursively); a folder's manifest.json gives titles."""
+def read_file(
+    path: Path,
+    limits: FileLimits,
+    doc_id: str | None = None,
+    language: str | None = None,
+    title: str | None = None,
+    content_type: str | None = None,
+) -> SourceDocument:
+    """One file of any supported format as a `SourceDocument`; `DocumentError` when it cannot be read."""
+    try:
+        loader = loader_for(path, limits, content_type)
+        text, breaks, found_title = as_markdown(loader.lazy_load())
+    except UnreadableFile as exc:
+        raise DocumentError(str(exc), exc.status) from exc
+    except MissingExtraError as exc:
+        raise DocumentError(f"{path.name}: {exc}", 415) from exc
+    return make_document(doc_id or document_id(path), text, language, title or found_title, loader.format, breaks)
+
+
+def read_documents(paths: Iterable[Path], limits: FileLimits | None = None) -> list[SourceDocument]:
+    """Documents from files of the supported formats and from folders (recursively, other files skipped);
+    a folder's manifest.json gives titles and languages."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES))
-        elif path.is_file() and path.suffix in SUFFIXES:
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        elif path.is_file():
             files.append(path)
-        elif path.exists():
-            raise DocumentError(f"{path}: only .txt and .md files can be ingested")
         else:
             raise DocumentError(f"{path}: no such file or directory")
     documents: dict[str, SourceDocument] = {}
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for file in files:
         meta = manifests.setdefault(file.parent, _manifest(file.parent)).get(document_id(file), {})
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"{file}: not UTF-8 text") from exc
-        doc = make_document(document_id(file), text, meta.get("language"), meta.get("title"))
+        doc = read_file(file, limits or FileLimits(), None, meta.get("language"), meta.get("title"))
         if doc.id in documents:
             raise DocumentError(f"{file}: two files share the document id {doc.id!r}")
         documents[doc.id] = doc
@@ -103,8 +141,8 @@ class PreparedDocument:
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """What the store keeps beside a chunk's text."""
-    return chunk.model_dump(exclude={"text"})
+    """What the store keeps beside a chunk's text (no empty values: the page only for paged formats)."""
+    return chunk.model_dump(exclude={"text"}, exclude_none=True)
 
 
 def contextual_text(chunk: Chunk) -> str:
@@ -117,9 +155,13 @@ def _identity(*parts: object) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
-def chunk_identity(source: str, language: str, title: str, position: int, text: str, section_id: str = "") -> str:
-    """Stable chunk id: a hash of everything stored for the chunk."""
-    return _identity(source, language, title, position, text, section_id)
+def chunk_identity(
+    source: str, language: str, title: str, position: int, text: str, section_id: str = "", page: int | None = None
+) -> str:
+    """Stable chunk id: a hash of everything stored for the chunk (the page only where there are pages)."""
+    if page is None:
+        return _identity(source, language, title, position, text, section_id)
+    return _identity(source, language, title, position, text, section_id, page)
 
 
 def _outline(document: SourceDocument, text: str, structure: Structure) -> DocumentOutline:
@@ -145,8 +187,10 @@ def _outline(document: SourceDocument, text: str, structure: Structure) -> Docum
         OutlineList(section_id=ids[found.section], lead=found.lead, items=found.items) for found in structure.lists
     ]
     breaks = [index for index, char in enumerate(text) if char == "\n"]
-    return DocumentOutline(source=document.id, title=document.title, language=document.language,
-                           length=len(text), breaks=breaks, sections=sections, lists=lists)  # fmt: skip
+    pages = len(document.page_breaks) + 1 if document.format == "pdf" else None
+    return DocumentOutline(source=document.id, title=document.title, language=document.language, length=len(text),
+                           format=document.format, pages=pages, breaks=breaks, sections=sections,
+                           lists=lists)  # fmt: skip
 
 
 def prepare(document: SourceDocument, chunking: ChunkingSettings, shared: Collection[str] = ()) -> PreparedDocument:
@@ -155,14 +199,18 @@ def prepare(document: SourceDocument, chunking: ChunkingSettings, shared: Collec
     structure = parse_structure(cleaned.text, document.language)
     outline = _outline(document, cleaned.text, structure)
     spans = chunk_spans(cleaned.text, structure, chunking.size, chunking.overlap, chunking.cjk_weight)
+    pages = PageLocator(document.text, document.page_breaks) if document.format == "pdf" else None
     chunks = []
     for position, ((start, end), index) in enumerate(spans):
         section = outline.sections[index]
         text = cleaned.text[start:end]
+        page = pages.page(text) if pages else None
+        if section.page is None:
+            section.page = page
         chunks.append(
             Chunk(
                 chunk_id=chunk_identity(
-                    document.id, document.language, document.title, position, text, section.section_id
+                    document.id, document.language, document.title, position, text, section.section_id, page
                 ),
                 source=document.id,
                 language=document.language,
@@ -173,6 +221,7 @@ def prepare(document: SourceDocument, chunking: ChunkingSettings, shared: Collec
                 section_id=section.section_id,
                 start=start,
                 end=end,
+                page=page,
             )
         )
     return PreparedDocument(document, cleaned, outline, chunks)

@@ -14,7 +14,14 @@ from advisor.backends.state_schema import Intent, Postings
 from advisor.backends.store import ChunkStore
 from advisor.schemas import ChangeStatus, Chunk, DocumentChange, IngestReport, SourceDocument
 from advisor.services.consistency import RepairReport, repair
-from advisor.services.documents import DocumentError, PreparedDocument, contextual_text, prepare_all, read_documents
+from advisor.services.documents import (
+    DocumentError,
+    PreparedDocument,
+    contextual_text,
+    file_limits,
+    prepare_all,
+    read_documents,
+)
 from advisor.services.lexical import LexicalIndex
 from advisor.services.sections import SectionIndex
 from advisor.settings import Settings
@@ -85,8 +92,11 @@ class IngestService:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Ingest files/folders (default: the corpus folder)."""
-        documents = read_documents(paths or [self._settings.corpus_dir])
-        return self.ingest(documents, prune=prune, dry_run=dry_run, progress=progress)
+        return self.ingest(self.read(paths), prune=prune, dry_run=dry_run, progress=progress)
+
+    def read(self, paths: Sequence[Path] | None = None) -> list[SourceDocument]:
+        """The documents in files/folders of the supported formats (default: the corpus folder)."""
+        return read_documents(paths or [self._settings.corpus_dir], file_limits(self._settings.documents))
 
     def put(self, document: SourceDocument) -> DocumentChange:
         """Add or replace one document; one with nothing left after cleaning is refused, not indexed empty."""

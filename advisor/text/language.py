@@ -1,23 +1,27 @@
-"""Language detection for the three supported languages (zh, en, es), deterministic and offline."""
+"""Language identification with py3langid (its model ships in the package): offline and deterministic."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any, cast
 
-from advisor.schemas import Language
+from advisor.schemas import LANGUAGES, Language
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[a-záéíóúüñ]+")
-_SPANISH_MARKS = re.compile(r"[áéíóúñ¿¡]")
-_SPANISH_WORDS = frozenset(
-    "el la los las de del que y en un una por para con como es son se su sus al lo más "
-    "qué cómo cuál cuáles cuándo dónde por qué pero también mi tu hay está están ser puedo "
-    "debo tiene tienen usuarios operación operaciones negocio".split()
-)
-_ENGLISH_WORDS = frozenset(
-    "the a an of and to in is are was for on with as by that this it be or from what how "
-    "which when where why do does can should i my our we you your users operations business".split()
-)
+_LETTERS = re.compile(r"[^\W\d_]")
+_CONFIDENT = 0.95  # a document is refused as another language only above this probability
+_CONFIDENT_CHARS = 200
+
+
+@cache
+def _identifier(restricted: bool) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if restricted:
+        identifier.set_languages(list(LANGUAGES))
+    return identifier
 
 
 def cjk_ratio(text: str) -> float:
@@ -27,11 +31,15 @@ def cjk_ratio(text: str) -> float:
 
 
 def detect_language(text: str) -> Language:
-    """Best guess among zh/en/es; English when nothing points elsewhere."""
-    if cjk_ratio(text) >= 0.15:
-        return "zh"
-    lowered = text.lower()
-    words = _LATIN_WORD.findall(lowered)
-    spanish = sum(w in _SPANISH_WORDS for w in words) + 2 * len(_SPANISH_MARKS.findall(lowered))
-    english = sum(w in _ENGLISH_WORDS for w in words)
-    return "es" if spanish > english else "en"
+    """The most likely of zh/en/es; English for text without letters."""
+    if not _LETTERS.search(text):
+        return "en"
+    return cast(Language, _identifier(True).classify(text)[0])
+
+
+def foreign_language(text: str) -> str | None:
+    """The language a long text is confidently written in when that is none of zh/en/es, else None."""
+    if len(text) < _CONFIDENT_CHARS:
+        return None
+    language, probability = _identifier(False).classify(text)
+    return None if language in LANGUAGES or probability < _CONFIDENT else str(language)

@@ -1,0 +1,92 @@
+"""Multipart uploads: streamed to a temporary file on disk, their size counted as the bytes arrive."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from advisor.api.models import DOCUMENT_ID
+from advisor.api.problems import Problem
+from advisor.schemas import LANGUAGES
+
+FORM_OVERHEAD = 65_536  # bytes of multipart framing and fields allowed beyond the file itself
+_FIELDS = ("id", "language", "title")
+
+
+class _DiskSpool(MultiPartParser):
+    """Starlette's parser, keeping at most 64 KiB of a file in memory before it goes to disk."""
+
+    spool_max_size = 65_536
+
+
+@dataclass
+class Upload:
+    """A received file, saved under `path` with its own extension, and the form's other fields."""
+
+    path: Path
+    filename: str
+    content_type: str | None
+    id: str | None
+    language: str | None
+    title: str | None
+
+
+async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise Problem(413, f"the upload is larger than {limit} bytes")
+        yield chunk
+
+
+def _field(form: dict[str, object], name: str) -> str | None:
+    value = form.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Problem(422, f"the form field {name!r} must be text")
+    return value
+
+
+async def receive_upload(request: Request, limit: int, folder: Path) -> Upload:
+    """The form's `file` saved into `folder`; 413 past `limit` bytes, 415/422 for a form that is not one."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise Problem(415, "send the file as multipart/form-data with a `file` field")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Problem(413, f"the upload is larger than {limit} bytes")
+    parser = _DiskSpool(request.headers, _counted(request, limit), max_files=1, max_fields=len(_FIELDS))
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise Problem(400, f"the multipart form cannot be read: {exc.message}") from exc
+    try:
+        unknown = sorted(set(form.keys()) - {"file", *_FIELDS})
+        if unknown:
+            raise Problem(422, f"unknown form fields: {', '.join(unknown)}")
+        file = form.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            raise Problem(422, "the form needs a `file` field holding the document")
+        fields = {name: _field(dict(form), name) for name in _FIELDS}
+        if fields["id"] is not None and not re.match(DOCUMENT_ID, fields["id"]):
+            raise Problem(422, f"the id must match {DOCUMENT_ID}")
+        if fields["language"] is not None and fields["language"] not in LANGUAGES:
+            raise Problem(422, f"the language must be one of {', '.join(LANGUAGES)}")
+        if fields["title"] is not None and not 0 < len(fields["title"].strip()) <= 300:
+            raise Problem(422, "the title must have 1 to 300 characters")
+        name = Path(file.filename).name
+        path = folder / f"upload{Path(name).suffix.lower()}"
+        file.file.seek(0)
+        with path.open("wb") as target:
+            shutil.copyfileobj(file.file, target, 1 << 18)
+        return Upload(path, name, file.content_type, fields["id"], fields["language"], fields["title"])
+    finally:
+        await form.close()
