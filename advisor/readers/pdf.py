@@ -1,5 +1,6 @@
-"""PDF reader (pypdf): text per page with wrapped lines joined, running headers, footers and page numbers
-dropped, the outline (bookmarks) as sections where present, and the page number in each `Document`."""
+"""PDF reader (pypdf): lines rebuilt from the text's positions (a table row or a list number and its item stay on
+one line), wrapped lines joined (also across a page break), contents-page lines, running headers, footers and
+page numbers dropped, the outline (bookmarks) as sections where present, and the page in each `Document`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.documents import Document
@@ -20,16 +22,36 @@ _PAGE_NUMBER = re.compile(
     r"|\d+\s*/\s*\d+|第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?)$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?。！？:：;；]$")
-_WRAPPED = 0.8  # a line at least this share of the page's longest line was wrapped, not ended
+_LEADERS = re.compile(r"(?:\s*[.·…_]){4,}\s*\d{1,4}$")  # a contents line: "2 Acquisition ........ 3"
+_PARAGRAPH_END = re.compile(r"[.!?。！？]$")
+_LIST_START = re.compile(r"^(?:\d{1,3}[.)、]|[-•*·▪●◦]|[一二三四五六七八九十]+、|\([a-z0-9]\))\s*")
+_BULLET = re.compile(r"^[\x00-\x1f\x7f\ue000-\uf8ff•●▪◦·]\s*")
+_WRAPPED = 0.8  # a line at least this share of the page's widest line was wrapped, not ended
+_MARGIN = 0.08  # the top and bottom share of a page where running headers, footers and page numbers sit
+_COLUMN_GAP = 1.5  # a gap this many font sizes wide between two pieces of one baseline separates table cells
 
 
-def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+@dataclass
+class _Line:
+    text: str
+    x: float
+    y: float
+    end: float  # estimated x where the text ends
+    size: float
+    margin: bool = False
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _key(line: str) -> str:
     return re.sub(r"\W+", "", line.casefold())
+
+
+def _shape(line: str) -> str:
+    """A line's identity for repeat detection across pages: its words, with numbers blanked ("Page # of #")."""
+    return re.sub(r"\d+", "#", _key(line))
 
 
 def _join(left: str, right: str) -> str:
@@ -39,17 +61,59 @@ def _join(left: str, right: str) -> str:
     return left + ("" if cjk else " ") + right
 
 
-def reflow(lines: list[str]) -> list[str]:
-    """Join the lines a paragraph was wrapped into: a line nearly as wide as the page's widest continues."""
-    widest = max((_width(line) for line in lines), default=0)
+def _page_lines(page: Any) -> list[_Line]:
+    """The page's lines in content order; pieces drawn one after another on one baseline become one line."""
+    lines: list[_Line] = []
+    box = page.mediabox
+    bottom, height = float(box.bottom), float(box.height) or 1.0
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, font_size: float) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        size = abs(font_size * (tm[3] or 1) * (cm[3] or 1)) or 10.0
+        for index, part in enumerate(text.split("\n")):
+            if not part.strip():
+                continue
+            last = lines[-1] if lines else None
+            if index == 0 and last and abs(last.y - y) < 0.4 * max(size, last.size) and x > last.x:
+                glue = "; " if x - last.end > _COLUMN_GAP * size else " "
+                last.text = last.text.rstrip() + ("" if _width(last.text[-1:] + part[:1]) == 4 else glue) + part.strip()
+                last.end = max(last.end, x + _width(part) * 0.5 * size)
+                continue
+            if index:
+                y -= size * 1.2
+            margin = not (_MARGIN * height < y - bottom < (1 - _MARGIN) * height)
+            lines.append(_Line(part.strip(), x, y, x + _width(part) * 0.5 * size, size, margin))
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+def _clean(line: str) -> str:
+    line = _BULLET.sub("- ", line) if _BULLET.match(line) else line
+    return "".join(ch for ch in line if unicodedata.category(ch) != "Cc").strip()
+
+
+def _wrapped(line: str, widest: int, following: str | None) -> bool:
+    """Whether `line` continues on the next line: it is nearly as wide as the widest line, it ends no sentence,
+    and what follows does not start a list item."""
+    return (
+        widest >= 40
+        and _width(line) >= _WRAPPED * widest
+        and not _PARAGRAPH_END.search(line)
+        and not (following is not None and _LIST_START.match(following))
+    )
+
+
+def reflow(lines: list[str], widest: int | None = None) -> list[str]:
+    """Join the lines a paragraph was wrapped into."""
+    widest = widest if widest is not None else max((_width(line) for line in lines), default=0)
     out: list[str] = []
-    joining = False
-    for line in lines:
-        if joining and out:
+    for index, line in enumerate(lines):
+        if index and out and _wrapped(lines[index - 1], widest, line):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
-        joining = _width(line) >= _WRAPPED * widest and widest >= 40 and not _SENTENCE_END.search(line)
     return out
 
 
@@ -74,6 +138,25 @@ def _outline(reader: Any) -> list[tuple[int, int, str]]:
     except Exception:  # a damaged outline: read the file without sections from it
         return []
     return sorted(marks, key=lambda mark: mark[0])
+
+
+def _body(pages: list[list[_Line]]) -> list[list[str]]:
+    """Each page's text lines: margin lines that are page numbers or repeat on many pages (digits aside) and
+    contents lines dropped."""
+    shapes = Counter(shape for lines in pages for shape in {_shape(line.text) for line in lines if line.margin})
+    repeated = {shape for shape, count in shapes.items() if len(pages) >= 3 and count >= max(3, len(pages) // 2)}
+    kept = []
+    for lines in pages:
+        texts = []
+        for line in lines:
+            text = _clean(line.text)
+            if not text or _LEADERS.search(text):
+                continue
+            if line.margin and (_PAGE_NUMBER.match(text) or _shape(text) in repeated):
+                continue
+            texts.append(text)
+        kept.append(texts)
+    return kept
 
 
 class PdfLoader(_FileLoader):
@@ -110,32 +193,45 @@ class PdfLoader(_FileLoader):
     def lazy_load(self) -> Iterator[Document]:
         reader = self._open()
         try:
-            texts = [page.extract_text() or "" for page in reader.pages]
+            pages = _body([_page_lines(page) for page in reader.pages])
         except Exception as exc:
             raise UnreadableFile(f"{self.file_path.name}: damaged PDF file ({type(exc).__name__})") from exc
-        pages = [[line.strip() for line in text.splitlines() if line.strip()] for text in texts]
         if not any(pages):
             raise UnreadableFile(f"{self.file_path.name}: no extractable text; run OCR first")
-        running = Counter(key for lines in pages for key in {_key(line) for line in lines})
-        repeated = {key for key, count in running.items() if len(pages) >= 3 and count >= max(3, len(pages) // 2)}
         metadata = reader.metadata
         title = str(metadata.title).strip() if metadata is not None and metadata.title else None
         marks = _outline(reader)
+        widest = max((_width(line) for lines in pages for line in lines), default=0)
+        self._carry_over(pages, marks, widest)
         path: list[tuple[int, str]] = []
         emitted = True  # whether the current section has yielded a document (its heading is then written)
         for index, lines in enumerate(pages):
-            lines = [line for line in lines if not _PAGE_NUMBER.match(line) and _key(line) not in repeated]
             for _, level, heading in [mark for mark in marks if mark[0] == index]:
                 at = next((i for i, line in enumerate(lines) if _key(line) == _key(heading)), 0)
                 body = lines[:at]
                 lines = lines[at + 1 :] if lines and _key(lines[at]) == _key(heading) else lines[at:]
                 if body or not emitted:
-                    yield self._document(body, path, title, index)
+                    yield self._document(body, path, title, index, widest)
                 path, emitted = nest(path, level, heading), False
             if lines or not emitted:
-                yield self._document(lines, path, title, index)
+                yield self._document(lines, path, title, index, widest)
                 emitted = True
 
-    def _document(self, lines: list[str], path: list[tuple[int, str]], title: str | None, index: int) -> Document:
-        text = "\n".join(reflow(lines))
+    @staticmethod
+    def _carry_over(pages: list[list[str]], marks: list[tuple[int, int, str]], widest: int) -> None:
+        """Move the end of a paragraph that continues over a page break onto the page where it starts."""
+        headings = {(page, _key(heading)) for page, _, heading in marks}
+        for index in range(len(pages) - 1):
+            here, there = pages[index], pages[index + 1]
+            if there and (index + 1, _key(there[0])) in headings:
+                continue
+            while here and there and _wrapped(here[-1], widest, there[0]):
+                here.append(there.pop(0))
+                if not _wrapped(here[-1], widest, there[0] if there else None):
+                    break
+
+    def _document(
+        self, lines: list[str], path: list[tuple[int, str]], title: str | None, index: int, widest: int
+    ) -> Document:
+        text = "\n".join(reflow(lines, widest))
         return section_document(text, self.file_path, self.format, title, [h for _, h in path], page=index + 1)
