@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from langchain_core.documents import Document
+
+from advisor.extras import MissingExtraError
 
 SECTION_SEPARATOR = " › "
 
@@ -28,6 +32,14 @@ class FileLimits:
     max_pages: int = 500
     max_unpacked_bytes: int = 104_857_600
     max_unpack_ratio: float = 100.0
+
+
+def import_reader(module: str, feature: str) -> Any:
+    """A reader's library, or `MissingExtraError` naming the extra that installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(feature, "formats") from exc
 
 
 def check_size(path: Path, limits: FileLimits) -> int:

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 from langchain_core.documents import Document
 
-from advisor.extras import MissingExtraError
-from advisor.readers.base import FileLimits, UnreadableFile, check_size, nest, section_document
+from advisor.readers.base import FileLimits, UnreadableFile, check_size, import_reader, nest, section_document
 from advisor.readers.markdown import _FileLoader, table_row
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题|Título)\s*(\d)$", re.IGNORECASE)
@@ -43,11 +42,8 @@ class DocxLoader(_FileLoader):
     format = "docx"
 
     def lazy_load(self) -> Iterator[Document]:
-        try:
-            import docx
-            from docx.table import Table
-        except ImportError as exc:
-            raise MissingExtraError("reading DOCX", "formats") from exc
+        docx = import_reader("docx", "reading DOCX")
+        table_type = import_reader("docx.table", "reading DOCX").Table
         check_archive(self, self.limits)
         try:
             document = docx.Document(str(self.file_path))
@@ -64,7 +60,7 @@ class DocxLoader(_FileLoader):
             lines.clear()
 
         for block in document.iter_inner_content():
-            if isinstance(block, Table):
+            if isinstance(block, table_type):
                 numbers.clear()
                 lines.extend(table_row(cell.text for cell in row.cells) for row in block.rows)
                 continue

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from langchain_core.documents import Document
 
-from advisor.extras import MissingExtraError
-from advisor.readers.base import UnreadableFile
+from advisor.readers.base import UnreadableFile, import_reader
 from advisor.readers.markdown import _FileLoader, markdown_documents
 
 
@@ -18,10 +17,7 @@ class HtmlLoader(_FileLoader):
     format = "html"
 
     def lazy_load(self) -> Iterator[Document]:
-        try:
-            import trafilatura
-        except ImportError as exc:
-            raise MissingExtraError("reading HTML", "formats") from exc
+        trafilatura = import_reader("trafilatura", "reading HTML")
         page = self.read_bytes()
         text = trafilatura.extract(
             page,

@@ -13,8 +13,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from advisor.extras import MissingExtraError
-from advisor.readers.base import UnreadableFile, check_size, nest, section_document
+from advisor.readers.base import UnreadableFile, check_size, import_reader, nest, section_document
 from advisor.readers.markdown import _FileLoader
 
 _PAGE_NUMBER = re.compile(
@@ -165,10 +164,7 @@ class PdfLoader(_FileLoader):
     format = "pdf"
 
     def _open(self) -> Any:
-        try:
-            import pypdf
-        except ImportError as exc:
-            raise MissingExtraError("reading PDF", "formats") from exc
+        pypdf = import_reader("pypdf", "reading PDF")
         name = self.file_path.name
         check_size(self.file_path, self.limits)
         with self.file_path.open("rb") as file:
