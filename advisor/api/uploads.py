@@ -83,7 +83,8 @@ async def receive_upload(request: Request, limit: int, folder: Path) -> Upload:
         if fields["title"] is not None and not 0 < len(fields["title"].strip()) <= 300:
             raise Problem(422, "the title must have 1 to 300 characters")
         name = Path(file.filename).name
-        path = folder / f"upload{Path(name).suffix.lower()}"
+        safe = re.sub(r"[^\w.-]+", "_", Path(name).stem)[:100] or "upload"
+        path = folder / f"{safe}{Path(name).suffix.lower()}"  # errors name the file as the client sent it
         file.file.seek(0)
         with path.open("wb") as target:
             shutil.copyfileobj(file.file, target, 1 << 18)
