@@ -10,9 +10,8 @@ from fastapi import FastAPI
 from advisor import __version__
 from advisor.api.middleware import BodyLimit, RequestMetrics
 from advisor.api.problems import install_problem_handlers
-from advisor.api.routes import advice, documents, health, model, openai_compat, retrieval
+from advisor.api.routes import advice, documents, health, model, openai_compat, page, retrieval
 from advisor.api.runtime import Runtime
-from advisor.api.uploads import FORM_OVERHEAD
 from advisor.settings import Settings, get_settings
 
 DESCRIPTION = """Cited, cross-lingual advice for internet-operations teams (Chinese, English, Spanish).
@@ -38,11 +37,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Operations Advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (retrieval, advice, model, documents, openai_compat, health):
+    for module in (retrieval, advice, model, documents, openai_compat, health, page):
         app.include_router(module.router)
-    upload_limit = runtime.settings.documents.max_file_bytes + FORM_OVERHEAD
     app.add_middleware(
-        BodyLimit, limit=runtime.settings.api.max_body_bytes, streamed={("POST", "/v1/documents"): upload_limit}
+        BodyLimit, limit=runtime.settings.api.max_body_bytes, streamed=frozenset({("POST", "/v1/documents")})
     )
     app.add_middleware(RequestMetrics, telemetry=runtime.telemetry)
     return app

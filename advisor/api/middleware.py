@@ -38,25 +38,24 @@ class _HttpMiddleware:
 class BodyLimit(_HttpMiddleware):
     """Reads at most `limit` bytes of a request body; a larger body gets 413 and is never parsed.
 
-    The bodies of `streamed` routes ((method, path) → limit) are passed through unread: only their declared
-    length is checked here, and the route counts the bytes as it streams them to disk.
+    The bodies of `streamed` routes ((method, path) pairs) are passed through unread: the route checks their
+    declared length and counts the bytes as it streams them to disk, against its own limit.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, streamed: dict[tuple[str, str], int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, limit: int, streamed: frozenset[tuple[str, str]] = frozenset()) -> None:
         super().__init__(app)
         self.limit = limit
-        self.streamed = streamed or {}
+        self.streamed = streamed
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        streamed = self.streamed.get((scope["method"], scope["path"].rstrip("/")))
-        limit = streamed or self.limit
+        if (scope["method"], scope["path"].rstrip("/")) in self.streamed:
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit
         too_large = f"the request body is larger than {limit} bytes"
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _send_problem(send, 413, "Content Too Large", too_large, scope["path"])
-            return
-        if streamed:
-            await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0

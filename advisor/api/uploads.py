@@ -38,12 +38,16 @@ class Upload:
     title: str | None
 
 
-async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+def _too_large(file_limit: int) -> Problem:
+    return Problem(413, f"the upload is larger than the limit of {file_limit} bytes for a file")
+
+
+async def _counted(request: Request, file_limit: int) -> AsyncGenerator[bytes, None]:
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
-        if received > limit:
-            raise Problem(413, f"the upload is larger than {limit} bytes")
+        if received > file_limit + FORM_OVERHEAD:
+            raise _too_large(file_limit)
         yield chunk
 
 
@@ -56,14 +60,15 @@ def _field(form: dict[str, object], name: str) -> str | None:
     return value
 
 
-async def receive_upload(request: Request, limit: int, folder: Path) -> Upload:
-    """The form's `file` saved into `folder`; 413 past `limit` bytes, 415/422 for a form that is not one."""
+async def receive_upload(request: Request, file_limit: int, folder: Path) -> Upload:
+    """The form's `file` saved into `folder`: 413 (before any byte is read when the declared length says so)
+    for a body over `file_limit` and the form's framing, 415/422 for a form that is not one."""
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise Problem(415, "send the file as multipart/form-data with a `file` field")
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, f"the upload is larger than {limit} bytes")
-    parser = _DiskSpool(request.headers, _counted(request, limit), max_files=1, max_fields=len(_FIELDS))
+    if declared is not None and (not declared.isdigit() or int(declared) > file_limit + FORM_OVERHEAD):
+        raise _too_large(file_limit)
+    parser = _DiskSpool(request.headers, _counted(request, file_limit), max_files=1, max_fields=len(_FIELDS))
     try:
         form = await parser.parse()
     except MultiPartException as exc:

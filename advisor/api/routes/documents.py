@@ -26,7 +26,7 @@ from advisor.api.models import (
     problem_responses,
 )
 from advisor.api.problems import Problem
-from advisor.api.uploads import FORM_OVERHEAD, receive_upload
+from advisor.api.uploads import receive_upload
 from advisor.api.work import write
 from advisor.assembly import Services
 from advisor.schemas import DocumentOutline
@@ -75,7 +75,7 @@ async def upload_document(
     """
     limits = file_limits(runtime.settings.documents)
     with tempfile.TemporaryDirectory(prefix="advisor-upload-") as folder:
-        upload = await receive_upload(request, limits.max_file_bytes + FORM_OVERHEAD, FilePath(folder))
+        upload = await receive_upload(request, limits.max_file_bytes, FilePath(folder))
         doc_id = upload.id or re.sub(r"[^A-Za-z0-9._-]+", "-", document_id(FilePath(upload.filename))).strip("-._")
         if not doc_id:
             raise Problem(422, "the file name gives no usable document id; send an `id` field")
