@@ -53,14 +53,24 @@ function fail(error, statusNode) {
   if (error instanceof ApiError && error.status === 401) openKeyForm();
 }
 
-async function busy(button, work) {
-  button.disabled = true;
-  notice("");
-  try {
-    await work();
-  } finally {
-    button.disabled = false;
-  }
+// On the form's submit: `work(status)` runs with the submit button disabled; a failure becomes a plain message
+// (or goes to `failed(error, status)`). `work` returns at once when there is nothing to send.
+function onSubmit(formId, statusId, work, failed = fail) {
+  const form = $(formId);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]');
+    const status = $(statusId);
+    button.disabled = true;
+    notice("");
+    try {
+      await work(status);
+    } catch (error) {
+      failed(error, status);
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 // ---- API key --------------------------------------------------------------------------------------------------
@@ -198,11 +208,9 @@ function renderSources(sources) {
 }
 
 function setupAsk() {
-  $("ask-form").addEventListener("submit", (event) => {
-    event.preventDefault();
+  onSubmit("ask-form", "ask-status", async (status) => {
     const question = $("question").value.trim();
     if (!question) return;
-    const status = $("ask-status");
     const text = $("ask-text");
     const streamed = new Map();
     let written = "";
@@ -211,30 +219,24 @@ function setupAsk() {
     $("ask-declined").hidden = true;
     text.replaceChildren();
     status.textContent = t("working");
-    busy(event.submitter || $("ask-form").querySelector("button"), async () => {
-      try {
-        await stream("/v1/ask", { question }, (name, data) => {
-          if (name === "sources") {
-            renderSources(data.sources);
-            status.textContent = t("writing");
-          } else if (name === "citation") {
-            streamed.set(data.number, { chunk_id: data.chunk_id, quote: "" });
-          } else if (name === "delta" || name === "restart") {
-            written = name === "delta" ? written + data.text : "";
-            $("ask-answer").hidden = false;
-            text.replaceChildren(citedText(written, (n) => streamed.get(n)));
-          } else if (name === "done") {
-            $("ask-answer").hidden = false;
-            text.replaceChildren(citedText(data.answer, (n) => data.citations[n - 1]));
-            $("ask-declined").hidden = data.answerable;
-            $("ask-declined").textContent = data.answerable ? "" : t("declined");
-            status.textContent = t("done");
-          } else if (name === "error") {
-            throw new ApiError(data.status || 500, data, null);
-          }
-        });
-      } catch (error) {
-        fail(error, status);
+    await stream("/v1/ask", { question }, (name, data) => {
+      if (name === "sources") {
+        renderSources(data.sources);
+        status.textContent = t("writing");
+      } else if (name === "citation") {
+        streamed.set(data.number, { chunk_id: data.chunk_id, quote: "" });
+      } else if (name === "delta" || name === "restart") {
+        written = name === "delta" ? written + data.text : "";
+        $("ask-answer").hidden = false;
+        text.replaceChildren(citedText(written, (n) => streamed.get(n)));
+      } else if (name === "done") {
+        $("ask-answer").hidden = false;
+        text.replaceChildren(citedText(data.answer, (n) => data.citations[n - 1]));
+        $("ask-declined").hidden = data.answerable;
+        $("ask-declined").textContent = data.answerable ? "" : t("declined");
+        status.textContent = t("done");
+      } else if (name === "error") {
+        throw new ApiError(data.status || 500, data, null);
       }
     });
   });
@@ -242,51 +244,43 @@ function setupAsk() {
 
 // ---- plan -----------------------------------------------------------------------------------------------------
 function setupPlan() {
-  $("plan-form").addEventListener("submit", (event) => {
-    event.preventDefault();
+  onSubmit("plan-form", "plan-status", async (status) => {
     const goal = $("goal").value.trim();
     if (!goal) return;
-    const status = $("plan-status");
     const steps = $("plan-steps");
     steps.replaceChildren();
     $("plan-declined").hidden = true;
     $("plan-growth").hidden = true;
     status.textContent = t("working");
-    busy(event.submitter || $("plan-form").querySelector("button"), async () => {
-      try {
-        const plan = await postJson("/v1/plan", { goal, context: $("context").value.trim() });
-        if (!plan.answerable) {
-          $("plan-declined").hidden = false;
-          $("plan-declined").textContent = [t("plan.declined"), plan.reason].filter(Boolean).join(" ");
-        }
-        for (const step of plan.steps) {
-          const item = element("li");
-          item.dataset.stage = step.stage;
-          item.append(element("h3", step.title));
-          const points = element("ul");
-          for (const point of step.items) {
-            const line = element("li");
-            line.append(citedText(point.text, (n) => plan.citations[n - 1]));
-            for (const number of point.citations) {  // a citation the text does not mark follows it
-              const cited = plan.citations[number - 1];
-              if (cited && !point.text.includes(`[${number}]`)) {
-                line.append(" ", citationButton(number, cited.chunk_id, cited.quote));
-              }
-            }
-            points.append(line);
+    const plan = await postJson("/v1/plan", { goal, context: $("context").value.trim() });
+    if (!plan.answerable) {
+      $("plan-declined").hidden = false;
+      $("plan-declined").textContent = [t("plan.declined"), plan.reason].filter(Boolean).join(" ");
+    }
+    for (const step of plan.steps) {
+      const item = element("li");
+      item.dataset.stage = step.stage;
+      item.append(element("h3", step.title));
+      const points = element("ul");
+      for (const point of step.items) {
+        const line = element("li");
+        line.append(citedText(point.text, (n) => plan.citations[n - 1]));
+        for (const number of point.citations) {  // a citation the text does not mark follows it
+          const cited = plan.citations[number - 1];
+          if (cited && !point.text.includes(`[${number}]`)) {
+            line.append(" ", citationButton(number, cited.chunk_id, cited.quote));
           }
-          item.append(points);
-          steps.append(item);
         }
-        if (plan.growth) {
-          $("plan-growth").hidden = false;
-          renderGrowth($("plan-growth").querySelector(".growth-result"), plan.growth.result, t);
-        }
-        status.textContent = t("done");
-      } catch (error) {
-        fail(error, status);
+        points.append(line);
       }
-    });
+      item.append(points);
+      steps.append(item);
+    }
+    if (plan.growth) {
+      $("plan-growth").hidden = false;
+      renderGrowth($("plan-growth").querySelector(".growth-result"), plan.growth.result, t);
+    }
+    status.textContent = t("done");
   });
 }
 
@@ -361,34 +355,27 @@ function showFieldErrors(form, errors) {
 
 function setupGrowth() {
   buildGrowthForm();
-  $("growth-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const form = $("growth-form");
+  const form = $("growth-form");
+  const invalid = (error, status) => {
+    if (!(error instanceof ApiError && error.status === 422)) {
+      fail(error, status);
+      return;
+    }
+    status.textContent = t("growth.invalid");
+    const errors = Array.isArray(error.problem.errors) ? error.problem.errors : [];
+    showFieldErrors(form, errors.length ? errors : [{ loc: ["body"], msg: error.problem.detail }]);
+  };
+  onSubmit("growth-form", "growth-status", async (status) => {
     clearFieldErrors(form);
     const body = { target_unit: form.elements.namedItem("target_unit").value };
     for (const [name] of GROWTH_FIELDS) {
       const raw = form.elements.namedItem(name).value.trim();
       if (raw !== "") body[name] = Number(raw);
     }
-    const status = $("growth-status");
     status.textContent = t("working");
-    busy(form.querySelector('button[type="submit"]'), async () => {
-      try {
-        renderGrowth($("growth-output"), await postJson("/v1/model/growth", body), t);
-        status.textContent = t("done");
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 422 && Array.isArray(error.problem.errors)) {
-          status.textContent = t("growth.invalid");
-          showFieldErrors(form, error.problem.errors);
-        } else if (error instanceof ApiError && error.status === 422) {
-          status.textContent = t("growth.invalid");
-          showFieldErrors(form, [{ loc: ["body"], msg: error.problem.detail }]);
-        } else {
-          fail(error, status);
-        }
-      }
-    });
-  });
+    renderGrowth($("growth-output"), await postJson("/v1/model/growth", body), t);
+    status.textContent = t("done");
+  }, invalid);
 }
 
 // ---- documents ------------------------------------------------------------------------------------------------
@@ -463,8 +450,7 @@ function renderOutcome(result) {
 
 function setupDocuments() {
   $("docs-refresh").addEventListener("click", refreshDocuments);
-  $("upload-form").addEventListener("submit", (event) => {
-    event.preventDefault();
+  onSubmit("upload-form", "docs-status", async (status) => {
     const file = $("upload-file").files[0];
     if (!file) return;
     const form = new FormData();
@@ -473,18 +459,11 @@ function setupDocuments() {
       const value = $(id).value.trim();
       if (value) form.append(field, value);
     }
-    const status = $("docs-status");
     status.textContent = t("docs.uploading");
     $("upload-outcome").hidden = true;
-    busy(event.submitter || $("upload-form").querySelector("button"), async () => {
-      try {
-        renderOutcome(await postForm("/v1/documents", form));
-        status.textContent = t("done");
-        refreshDocuments();
-      } catch (error) {
-        fail(error, status);
-      }
-    });
+    renderOutcome(await postForm("/v1/documents", form));
+    status.textContent = t("done");
+    refreshDocuments();
   });
 }
 
