@@ -60,7 +60,7 @@ def browser() -> Iterator[Any]:
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(120)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         yield driver

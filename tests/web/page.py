@@ -47,7 +47,7 @@ class Page:
             text = text.replace(f"{{{name}}}", str(value))
         return text
 
-    def wait(self, condition: Any, seconds: float = 90) -> Any:
+    def wait(self, condition: Any, seconds: float = 180) -> Any:
         return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(lambda _: condition())
 
     def find(self, selector: str) -> Any:

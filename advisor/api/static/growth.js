@@ -10,42 +10,38 @@ const GROWTH_FIELDS = [
   ["days", "", false],
 ];
 
+// A form field: its label, the control and the place for the API's error about it.
+function labelled(name, control) {
+  const field = element("div", "", "field");
+  const label = element("label");
+  label.htmlFor = `growth-${name}`;
+  label.dataset.i18n = `growth.${name}`;
+  Object.assign(control, { id: `growth-${name}`, name });
+  const error = element("p", "", "field-error");
+  error.id = `growth-${name}-error`;
+  error.hidden = true;
+  control.setAttribute("aria-describedby", error.id);
+  field.append(label, control, error);
+  return field;
+}
+
 function buildGrowthForm() {
   const form = $("growth-form");
   const formError = $("growth-form-error");
   for (const [name, value, required] of GROWTH_FIELDS) {
-    const field = element("div", "", "field");
-    const label = element("label");
-    label.htmlFor = `growth-${name}`;
-    label.dataset.i18n = `growth.${name}`;
     const input = element("input");
-    Object.assign(input, { id: `growth-${name}`, name, type: "number", step: "any", value, required });
+    Object.assign(input, { type: "number", step: "any", value, required });
     input.setAttribute("inputmode", "decimal");
-    input.setAttribute("aria-describedby", `growth-${name}-error`);
-    const error = element("p", "", "field-error");
-    error.id = `growth-${name}-error`;
-    error.hidden = true;
-    field.append(label, input, error);
-    form.insertBefore(field, formError);
+    form.insertBefore(labelled(name, input), formError);
   }
-  const unitField = element("div", "", "field");
-  const unitLabel = element("label");
-  unitLabel.htmlFor = "growth-target_unit";
-  unitLabel.dataset.i18n = "growth.target_unit";
   const select = element("select");
-  Object.assign(select, { id: "growth-target_unit", name: "target_unit" });
   for (const unit of ["volume", "orders", "revenue"]) {
     const option = element("option");
     option.value = unit;
     option.dataset.i18n = `unit.${unit}`;
     select.append(option);
   }
-  const unitError = element("p", "", "field-error");
-  unitError.id = "growth-target_unit-error";
-  unitError.hidden = true;
-  select.setAttribute("aria-describedby", unitError.id);
-  unitField.append(unitLabel, select, unitError);
-  form.insertBefore(unitField, formError);
+  form.insertBefore(labelled("target_unit", select), formError);
   const actions = element("div", "", "actions");
   const submit = element("button");
   submit.type = "submit";
