@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from advisor.api.models import DOCUMENT_ID
 from advisor.api.problems import Problem
 from advisor.schemas import LANGUAGES
 
-FORM_OVERHEAD = 65_536  # bytes of multipart framing and fields allowed beyond the file itself
+_FORM_OVERHEAD = 65_536  # bytes of multipart framing and fields allowed beyond the file itself
 _FIELDS = ("id", "language", "title")
 
 
@@ -46,12 +46,12 @@ async def _counted(request: Request, file_limit: int) -> AsyncGenerator[bytes, N
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
-        if received > file_limit + FORM_OVERHEAD:
+        if received > file_limit + _FORM_OVERHEAD:
             raise _too_large(file_limit)
         yield chunk
 
 
-def _field(form: dict[str, object], name: str) -> str | None:
+def _field(form: Mapping[str, object], name: str) -> str | None:
     value = form.get(name)
     if value is None or value == "":
         return None
@@ -66,7 +66,7 @@ async def receive_upload(request: Request, file_limit: int, folder: Path) -> Upl
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise Problem(415, "send the file as multipart/form-data with a `file` field")
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > file_limit + FORM_OVERHEAD):
+    if declared is not None and (not declared.isdigit() or int(declared) > file_limit + _FORM_OVERHEAD):
         raise _too_large(file_limit)
     parser = _DiskSpool(request.headers, _counted(request, file_limit), max_files=1, max_fields=len(_FIELDS))
     try:
@@ -80,7 +80,8 @@ async def receive_upload(request: Request, file_limit: int, folder: Path) -> Upl
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise Problem(422, "the form needs a `file` field holding the document")
-        fields = {name: _field(dict(form), name) for name in _FIELDS}
+        values = dict(form)
+        fields = {name: _field(values, name) for name in _FIELDS}
         if fields["id"] is not None and not re.match(DOCUMENT_ID, fields["id"]):
             raise Problem(422, f"the id must match {DOCUMENT_ID}")
         if fields["language"] is not None and fields["language"] not in LANGUAGES:

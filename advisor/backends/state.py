@@ -65,10 +65,12 @@ class IndexState:
         metadata.create_all(self.engine)
 
     # --- records ---------------------------------------------------------------------------------------------
-    def groups(self) -> dict[str, list[str]]:
-        """Every document id with its chunk ids."""
+    def groups(self, sources: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Every document id (or those of `sources`) with its chunk ids."""
         table = _record_table()
         query = select(table.c.group_id, table.c.key).where(table.c.namespace == self.namespace)
+        if sources is not None:
+            query = query.where(table.c.group_id.in_(list(sources)))
         out: dict[str, list[str]] = {}
         with self.engine.connect() as connection:
             for group, key in connection.execute(query.order_by(table.c.group_id, table.c.key)):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 
 from advisor.extras import MissingExtraError
@@ -48,6 +49,20 @@ def check_size(path: Path, limits: FileLimits) -> int:
     if size > limits.max_file_bytes:
         raise UnreadableFile(f"{path.name}: {size} bytes is over the limit of {limits.max_file_bytes} bytes", 413)
     return size
+
+
+class FileLoader(BaseLoader):
+    """A loader of one file: its path, the limits it is read within, and its format's name."""
+
+    format = ""
+
+    def __init__(self, file_path: str | Path, limits: FileLimits | None = None) -> None:
+        self.file_path = Path(file_path)
+        self.limits = limits or FileLimits()
+
+    def read_bytes(self) -> bytes:
+        check_size(self.file_path, self.limits)
+        return self.file_path.read_bytes()
 
 
 def decode_text(data: bytes, name: str) -> str:

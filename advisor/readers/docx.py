@@ -8,13 +8,21 @@ from collections.abc import Iterator
 
 from langchain_core.documents import Document
 
-from advisor.readers.base import FileLimits, UnreadableFile, check_size, import_reader, nest, section_document
-from advisor.readers.markdown import _FileLoader, table_row
+from advisor.readers.base import (
+    FileLimits,
+    FileLoader,
+    UnreadableFile,
+    check_size,
+    import_reader,
+    nest,
+    section_document,
+)
+from advisor.readers.markdown import table_row
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题|Título)\s*(\d)$", re.IGNORECASE)
 
 
-def check_archive(loader: _FileLoader, limits: FileLimits) -> None:
+def check_archive(loader: FileLoader, limits: FileLimits) -> None:
     """Refuse what is not a DOCX, and an archive whose decompressed size is out of proportion (a zip bomb)."""
     name = loader.file_path.name
     size = check_size(loader.file_path, limits)
@@ -36,7 +44,7 @@ def check_archive(loader: _FileLoader, limits: FileLimits) -> None:
         )
 
 
-class DocxLoader(_FileLoader):
+class DocxLoader(FileLoader):
     """A Word document as one `Document` per section, with `section` and `headings` metadata."""
 
     format = "docx"

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 from langchain_core.documents import Document
 
-from advisor.readers.base import UnreadableFile, import_reader
-from advisor.readers.markdown import _FileLoader, markdown_documents
+from advisor.readers.base import FileLoader, UnreadableFile, import_reader
+from advisor.readers.markdown import markdown_documents
 
 
-class HtmlLoader(_FileLoader):
+class HtmlLoader(FileLoader):
     """An HTML page's article as one `Document` per section, with `section` and `headings` metadata."""
 
     format = "html"

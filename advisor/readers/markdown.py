@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from markdown_it import MarkdownIt
 
-from advisor.readers.base import FileLimits, check_size, decode_text, nest, section_document
+from advisor.readers.base import FileLoader, decode_text, nest, section_document
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -50,19 +49,7 @@ def markdown_sections(text: str) -> Iterator[tuple[list[str], str]]:
         yield [h for _, h in path], body
 
 
-class _FileLoader(BaseLoader):
-    format = ""
-
-    def __init__(self, file_path: str | Path, limits: FileLimits | None = None) -> None:
-        self.file_path = Path(file_path)
-        self.limits = limits or FileLimits()
-
-    def read_bytes(self) -> bytes:
-        check_size(self.file_path, self.limits)
-        return self.file_path.read_bytes()
-
-
-class PlainTextLoader(_FileLoader):
+class PlainTextLoader(FileLoader):
     """A UTF-8 text file as one `Document` (its structure is found later, from the text's shape)."""
 
     format = "text"
@@ -72,7 +59,7 @@ class PlainTextLoader(_FileLoader):
         yield section_document(text, self.file_path, self.format, None, [])
 
 
-class MarkdownLoader(_FileLoader):
+class MarkdownLoader(FileLoader):
     """A Markdown file as one `Document` per section, with `section` (heading path) and `headings` metadata."""
 
     format = "markdown"

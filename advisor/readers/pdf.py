@@ -13,8 +13,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from advisor.readers.base import UnreadableFile, check_size, import_reader, nest, section_document
-from advisor.readers.markdown import _FileLoader
+from advisor.readers.base import FileLoader, UnreadableFile, check_size, import_reader, nest, section_document
+from advisor.text.cleaning import line_key
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|(?:page|p\.|página|pág\.)\s*\d+(?:\s*(?:of|de|/)\s*\d+)?"
@@ -44,13 +44,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _key(line: str) -> str:
-    return re.sub(r"\W+", "", line.casefold())
-
-
 def _shape(line: str) -> str:
     """A line's identity for repeat detection across pages: its words, with numbers blanked ("Page # of #")."""
-    return re.sub(r"\d+", "#", _key(line))
+    return re.sub(r"\d+", "#", line_key(line))
 
 
 def _join(left: str, right: str) -> str:
@@ -158,7 +154,7 @@ def _body(pages: list[list[_Line]]) -> list[list[str]]:
     return kept
 
 
-class PdfLoader(_FileLoader):
+class PdfLoader(FileLoader):
     """A PDF as `Document`s per page and section, with `page`, `section` and `headings` metadata."""
 
     format = "pdf"
@@ -203,9 +199,9 @@ class PdfLoader(_FileLoader):
         emitted = True  # whether the current section has yielded a document (its heading is then written)
         for index, lines in enumerate(pages):
             for _, level, heading in [mark for mark in marks if mark[0] == index]:
-                at = next((i for i, line in enumerate(lines) if _key(line) == _key(heading)), 0)
+                at = next((i for i, line in enumerate(lines) if line_key(line) == line_key(heading)), 0)
                 body = lines[:at]
-                lines = lines[at + 1 :] if lines and _key(lines[at]) == _key(heading) else lines[at:]
+                lines = lines[at + 1 :] if lines and line_key(lines[at]) == line_key(heading) else lines[at:]
                 if body or not emitted:
                     yield self._document(body, path, title, index, widest)
                 path, emitted = nest(path, level, heading), False
@@ -216,10 +212,10 @@ class PdfLoader(_FileLoader):
     @staticmethod
     def _carry_over(pages: list[list[str]], marks: list[tuple[int, int, str]], widest: int) -> None:
         """Move the end of a paragraph that continues over a page break onto the page where it starts."""
-        headings = {(page, _key(heading)) for page, _, heading in marks}
+        headings = {(page, line_key(heading)) for page, _, heading in marks}
         for index in range(len(pages) - 1):
             here, there = pages[index], pages[index + 1]
-            if there and (index + 1, _key(there[0])) in headings:
+            if there and (index + 1, line_key(there[0])) in headings:
                 continue
             while here and there and _wrapped(here[-1], widest, there[0]):
                 here.append(there.pop(0))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from advisor.readers.base import FileLimits, UnreadableFile
+from advisor.readers.base import FileLimits, FileLoader, UnreadableFile
 from advisor.readers.docx import DocxLoader
 from advisor.readers.html import HtmlLoader
-from advisor.readers.markdown import MarkdownLoader, PlainTextLoader, _FileLoader
+from advisor.readers.markdown import MarkdownLoader, PlainTextLoader
 from advisor.readers.pdf import PdfLoader
 
-LOADERS: dict[str, type[_FileLoader]] = {
+LOADERS: dict[str, type[FileLoader]] = {
     ".txt": PlainTextLoader,
     ".md": MarkdownLoader,
     ".markdown": MarkdownLoader,
@@ -54,7 +54,7 @@ _EXPECTED = {".pdf": {"pdf"}, ".docx": {"zip"}, ".html": {"html", "text"}, ".htm
 _NAMES = {"pdf": "a PDF file", "zip": "a ZIP archive", "html": "an HTML page", "text": "text", "binary": "binary data"}
 
 
-def loader_for(path: Path, limits: FileLimits | None = None, content_type: str | None = None) -> _FileLoader:
+def loader_for(path: Path, limits: FileLimits | None = None, content_type: str | None = None) -> FileLoader:
     """The reader for `path`; `UnreadableFile` (415 or 422) when its type is unsupported or its content is
     not what its extension or content type says."""
     suffix = path.suffix.lower()

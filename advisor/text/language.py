@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from advisor.schemas import LANGUAGES, Language
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _CONFIDENT = 0.95  # a document is refused as another language only above this probability
 _CONFIDENT_CHARS = 200
@@ -22,12 +21,6 @@ def _identifier(restricted: bool) -> Any:
     if restricted:
         identifier.set_languages(list(LANGUAGES))
     return identifier
-
-
-def cjk_ratio(text: str) -> float:
-    """Share of the non-space characters that are CJK ideographs."""
-    visible = sum(1 for ch in text if not ch.isspace())
-    return len(_CJK.findall(text)) / visible if visible else 0.0
 
 
 def detect_language(text: str) -> Language:

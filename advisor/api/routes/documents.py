@@ -96,7 +96,7 @@ async def upload_document(
 async def get_document(doc_id: DocumentIdPath, services: ServicesDep, _: Caller) -> DocumentDetail:
     """A document's metadata (language, title, format, pages, number of chunks) and its outline."""
     outline = _outline(services, doc_id)
-    keys = services.state.groups().get(doc_id)
+    keys = services.state.groups([doc_id]).get(doc_id)
     if outline is None or not keys:
         raise Problem(404, f"no document {doc_id!r}")
     return DocumentDetail(
