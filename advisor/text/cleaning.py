@@ -13,73 +13,31 @@ from dataclasses import dataclass, field
 
 from advisor.schemas import CleaningReport
 from advisor.text import promotion
+from advisor.text.furniture import (
+    BREADCRUMB,
+    BYLINE,
+    FOOTER_START,
+    GLUED,
+    LABELLED_LINKS,
+    MENU_BUTTON,
+    MENU_WORDS,
+    NAV_LINE,
+    PAGE_META,
+    SEARCH_BOX,
+    SEGMENT_START,
+    SENTENCE_SPLIT,
+    SEPARATORS,
+    SOCIAL,
+    TEASER,
+    TITLE_RUN,
+    WIDGET,
+)
 
-# A line that ends the article: everything after it is page furniture (related links, widgets, site rules).
-_FOOTER_START = re.compile(
-    r"^[\s\W]*(推荐阅读|相关阅读|相关文章|相关推荐|延伸阅读|猜你喜欢|热门文章|分享到(朋友圈|微信|微博)|上一篇|下一篇|"
-    r"related (reading|articles|posts)|you (may|might) also like|recommended (reading|articles|for you)|read next|"
-    r"previous (post|article)|next (post|article)|share (this|on)\b|lecturas? (relacionadas?|recomendadas)|"
-    r"art[ií]culos relacionados|te recomendamos|(tambi[eé]n )?te puede (interesar|gustar)|entrada anterior|"
-    r"siguiente entrada|comparte? (esto|en)\b)"
-    r"|^\s*[<>«»‹›←→]{1,3}\s*[:：]",
-    re.IGNORECASE,
-)
-# Menus, breadcrumbs and share bars: several short items between separators ("首页  用户运营  …", "Home | Blog",
-# "Inicio > Guías", "Facebook · X · LinkedIn").
-_SEPARATORS = re.compile(r"\s{2,}|\s*[|·•»›>/]\s*|\s+-\s+")
-_SOCIAL = re.compile(
-    r"^([\W\d_]|\b(like|likes|share|tweet|pin it|print|email( this article)?|comments?|me gusta|compartir( en \w+)?|"
-    r"enviar por \w+|点赞|收藏|分享|举报|评论|转发)\b|\s)+$",
-    re.IGNORECASE,
-)
-_LABELLED_LINKS = re.compile(r"^(热门(标签|搜索|话题)|标签|tags?|etiquetas|temas|topics|menu|men[uú])\s*[:：]", re.I)
-_SEARCH_BOX = re.compile(r"^(搜索|search|buscar)\b.{0,30}$", re.I)
-_MENU_BUTTON = re.compile(
-    r"^(book a (tour|demo|call)|book now|sign up|log in|subscribe|get started|start (a |your )?free trial|contact us|"
-    r"reserva (ya|ahora)|suscr[ií]bete|reg[ií]strate|contacto|立即(预约|注册|登录)|免费试用)"
-    r"\s+(?=[A-ZÁÉÍÓÚÑ\u4e00-\u9fff])",
-    re.I,
-)
 _HEADER_ZONE = 8  # the first lines of a page, where a run of capitalised menu words is a menu
-_MENU_WORDS = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ][\w&'’-]*\s+){5,}[A-ZÁÉÍÓÚÑa-z][\w&'’-]*(?:\s+[a-z]{1,4}\s+\w+)?$")
-# Bylines: "By Jane Doe · 5 min read · 12 March 2024", "Publicado por … el 8 de mayo de 2024 en …".
-_BYLINE = re.compile(
-    r"^(by|por|posted by|written by|publicado por|escrito por)\s+\S.{0,80}(\d{4}|\bmin\b|comments?|comentarios)",
-    re.IGNORECASE,
-)
-# Where a one-line page glues a byline or an editor's note to what precedes it.
-_SEGMENT_START = re.compile(
-    r"\s(?=(?:posted by|publicado por|written by|escrito por|editor['’]s note:|introducci[oó]n del editor:|"
-    r"nota del editor:|编者按|related posts:|you might also like|tambi[eé]n te puede interesar|te recomendamos|"
-    r"art[ií]culos relacionados)\s?)|\s+\|\s+",
-    re.IGNORECASE,
-)
-_NAV_LINE = re.compile(r"^[A-Z]{2,12}\s+[\u4e00-\u9fff]{2,8}$")  # "HOME 首页", "CONTACT 联系我们"
-_PAGE_META = re.compile(
-    r"^(发布时间|发表时间|更新时间|发布日期|稿源|出处|来源|作者|责任编辑|编辑|阅读(量|数)?|浏览(量|数)?|点击(量|数)?|本文目录|目录|"
-    r"published( on)?|posted (on|by)|updated( on)?|author|by|publicado( el| por)?|actualizado|autor)\s*[:：]"
-    r"|^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s|$)",
-    re.IGNORECASE,
-)
-_WIDGET = re.compile(
-    r"^(收藏|评分|综合评分[:：]?|我的评分|立即兑换|复制链接|我知道了|考虑一下|点赞|分享|举报|打赏|赞赏|评论|转发|"
-    r"share|like|tweet|comment|print|compartir|me gusta|comentar|imprimir|source:\s*\|?|fuente:\s*\|?|\||"
-    r"(登录|注册|log in|sign in|sign up|iniciar sesi[oó]n|registrarse|entrar)(\s+(登录|注册|log in|sign in|sign up|"
-    r"iniciar sesi[oó]n|registrarse|entrar))*)$"
-    r"|^[^\W\d_]{1,6}\s*\d{1,7}$|^[+]?\s*\d{1,7}\s*[^\W\d_]{1,4}$",  # counters: "Likes 12", "阅读 3.1万"-like labels
-    re.IGNORECASE,
-)
-_TEASER = re.compile(r"^.{10,80}(\.\.\.|…)$")
 _TEASER_RUN = 3  # consecutive teaser-shaped lines that make a teaser list
 _SHORT_LINE = 100
 _HEADER_LINE = 40  # lines above the article's title that are this short are the site's header
 _HEADER_LINES = 30
-_BREADCRUMB = re.compile(r"^[^.!?。！？]{2,80}( - [^.!?。！？]{2,80}){2,}$")
-# A leading run of Title-Case words glued before the first sentence: a scraped table of contents.
-_TITLE_RUN = re.compile(r"^((?:[A-ZÁÉÍÓÚÑ][\w’'-]*\s+){6,}?)(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ]*\s+[a-záéíóúñ])")
-# "copiarIntroducción", "FrameworkBelow": a heading or menu glued to the next sentence.
-_GLUED = re.compile(r"(?<=[a-záéíóúñ]{4})(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{3,})")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？;；])\s+|(?<=[。！？；])")
 _MIN_REPEAT_CHARS = 12
 _MIN_SHARED_CHARS = 8
 _BYLINE_CHARS = 16  # a short unpunctuated line right above the footer: the author or column name
@@ -115,7 +73,7 @@ def line_key(line: str) -> str:
 
 def raw_lines(raw: str) -> list[str]:
     """The page's lines, normalised and with glued headings split, spacing as written."""
-    return [line.strip() for line in _GLUED.sub("\n", normalise(raw)).split("\n")]
+    return [line.strip() for line in GLUED.sub("\n", normalise(raw)).split("\n")]
 
 
 def page_lines(raw: str) -> list[str]:
@@ -139,7 +97,7 @@ def line_keys(raw: str) -> set[str]:
 
 def _menu(raw: str) -> bool:
     """Three or more short items between separators: a menu, breadcrumb or share bar."""
-    parts = [p.strip() for p in _SEPARATORS.split(raw.strip()) if p.strip()]
+    parts = [p.strip() for p in SEPARATORS.split(raw.strip()) if p.strip()]
     short = [p for p in parts[:-1] if len(p) <= 24 and not re.search(r"[.!?。！？；;]\s*$", p) and len(p.split()) <= 4]
     last = parts[-1] if parts else ""
     ending = len(last) <= 80 and not re.search(r"[.!?。！？；;]\s*$", last)  # a breadcrumb ends with the page's title
@@ -148,11 +106,11 @@ def _menu(raw: str) -> bool:
 
 def _line_reason(line: str, raw: str = "") -> str | None:
     """Reason to drop a whole short line, or None."""
-    if _NAV_LINE.match(line) or _menu(raw or line) or _LABELLED_LINKS.match(line) or _SEARCH_BOX.match(line):
+    if NAV_LINE.match(line) or _menu(raw or line) or LABELLED_LINKS.match(line) or SEARCH_BOX.match(line):
         return "navigation"
-    if (len(line) < 60 and _PAGE_META.search(line)) or (len(line) < 120 and _BYLINE.match(line)):
+    if (len(line) < 60 and PAGE_META.search(line)) or (len(line) < 120 and BYLINE.match(line)):
         return "page_metadata"
-    if (len(line) < 40 and _WIDGET.match(line)) or (len(line) < 80 and _SOCIAL.match(line)):
+    if (len(line) < 40 and WIDGET.match(line)) or (len(line) < 80 and SOCIAL.match(line)):
         return "widget"
     if promotion.ABOUT_INLINE.match(line):
         return "about_company"
@@ -168,7 +126,7 @@ def _teaser_lines(lines: list[str]) -> set[int]:
     for index, line in enumerate([*lines, "end"]):
         if not line:
             continue
-        if _TEASER.match(line):
+        if TEASER.match(line):
             run.append(index)
             continue
         if len(run) >= _TEASER_RUN:
@@ -216,9 +174,9 @@ class _Cleaner:
     def line_reason(self, line: str, raw: str, index: int, teasers: set[int]) -> str | None:
         if index in teasers:
             return "teaser"
-        if index < _HEADER_ZONE and _MENU_WORDS.match(line):
+        if index < _HEADER_ZONE and MENU_WORDS.match(line):
             return "navigation"
-        if _BREADCRUMB.match(line):
+        if BREADCRUMB.match(line):
             return "navigation"
         key = line_key(line)
         if len(key) >= _MIN_SHARED_CHARS and key in self.shared:
@@ -234,9 +192,9 @@ class _Cleaner:
     def sentences(self, line: str) -> list[str]:
         fresh: list[str] = []
         companions = 0
-        pieces = [s.strip() for part in _SEGMENT_START.split(line) for s in _SENTENCE_SPLIT.split(part)]
+        pieces = [s.strip() for part in SEGMENT_START.split(line) for s in SENTENCE_SPLIT.split(part)]
         for number, raw in enumerate(pieces):
-            if number and _FOOTER_START.match(raw):
+            if number and FOOTER_START.match(raw):
                 for rest in pieces[number:]:
                     self.drop("footer", rest)
                 break
@@ -244,7 +202,7 @@ class _Cleaner:
             if _is_question(raw) and following and promotion.promotion_reason(following):
                 self.drop("call_to_action", raw)  # "Want more tips like these?" leading into an ad
                 continue
-            if len(raw) < 120 and (_BYLINE.match(raw) or _line_reason(raw) in ("navigation", "page_metadata")):
+            if len(raw) < 120 and (BYLINE.match(raw) or _line_reason(raw) in ("navigation", "page_metadata")):
                 self.drop("page_metadata", raw)
                 continue
             sentence = promotion.without_promotional_asides(raw)
@@ -257,7 +215,7 @@ class _Cleaner:
             if reason is None and companions and promotion.EDITOR_COMPANION.search(sentence):
                 reason = "editor_intro"
             companions = _INTRO_COMPANIONS if reason == "editor_intro" else max(0, companions - 1)
-            if reason is None and len(sentence) < 40 and _WIDGET.match(sentence):
+            if reason is None and len(sentence) < 40 and WIDGET.match(sentence):
                 reason = "widget"
             if reason is None and len(key) >= _MIN_REPEAT_CHARS and key in self.seen:
                 reason = "repeated"
@@ -283,7 +241,7 @@ def clean_text(raw: str, title: str = "", shared: Collection[str] = ()) -> Clean
         line = lines[index]
         if index < skip_until or not line:
             continue
-        if _FOOTER_START.match(line):
+        if FOOTER_START.match(line):
             while (
                 cleaner.kept
                 and len(cleaner.kept[-1]) <= _BYLINE_CHARS
@@ -306,11 +264,11 @@ def clean_text(raw: str, title: str = "", shared: Collection[str] = ()) -> Clean
                 cleaner.navigation.append(line)
             continue
         if not cleaner.kept:
-            toc = _TITLE_RUN.match(line)
+            toc = TITLE_RUN.match(line)
             if toc:
                 cleaner.drop("table_of_contents", toc.group(1).strip())
                 line = line[toc.end() :]
-            button = _MENU_BUTTON.match(line)
+            button = MENU_BUTTON.match(line)
             if button:  # a menu's last button glued to the page's first words
                 cleaner.drop("navigation", button.group(0).strip())
                 line = line[button.end() :]
