@@ -19,7 +19,8 @@ from advisor.text.chunking import chunk_spans
 from advisor.text.cleaning import CleanResult, clean_text, line_keys, shared_keys
 from advisor.text.language import detect_language, foreign_language
 from advisor.text.pages import PageLocator
-from advisor.text.structure import Structure, parse_structure
+from advisor.text.section_tree import Structure
+from advisor.text.structure import parse_structure
 
 MANIFEST = "manifest.json"
 

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from advisor.schemas import Language
+from advisor.text.section_tree import Structure
 from advisor.text.sentences import Span, split_sentences, strip_span, text_size
-from advisor.text.structure import Structure, parse_structure
+from advisor.text.structure import parse_structure
 
 __all__ = ["chunk_spans", "chunk_text", "split_sentences", "text_size"]
 

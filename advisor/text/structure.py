@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from advisor.schemas import Language
 from advisor.text.markers import Marker, find_markers
+from advisor.text.section_tree import ParsedList, ParsedSection, Structure, build_sections
 from advisor.text.sentences import Span, is_closed, sentence_spans, strip_span, text_size
 
 _HEADING_SIZE = 120  # latin-equivalent characters (40 CJK)
@@ -28,7 +29,6 @@ _INLINE_SECTION_SIZE = 400  # mean item size above which an inline enumeration h
 _LOOSE_GAP = 600  # a marker preceded by a word only continues an enumeration this close
 _ORDINAL_GAP = 1_500
 _GLUE_WORDS = 12
-_LABEL_CHARS = 80
 _HEADINGISH_END = re.compile(r"[。.;；,，、!！]$")
 _GLUE = re.compile(r"(?<=[a-záéíóúñü)\]”])\s+(?=[A-ZÁÉÍÓÚÑ¿¡][a-záéíóúñü]*(?:[\s,;:]|$))")
 _COLON_HEAD = re.compile(r"^[^.!?。！？:：]{2,60}[:：]")
@@ -42,49 +42,6 @@ class _Run:
     inline: bool = False
     extents: list[Span] = field(default_factory=list)
     headings: bool = False
-
-
-@dataclass
-class ParsedSection:
-    """A section: its heading path (the document title excluded), the heading's span and its own text's span."""
-
-    path: tuple[str, ...]
-    heading: Span | None
-    start: int
-    end: int
-    level: int
-    parent: int | None
-
-
-@dataclass
-class ParsedList:
-    """An enumeration: the section holding it, the sentence or heading that introduces it, its items' spans."""
-
-    section: int
-    lead: Span | None
-    items: list[Span]
-
-
-@dataclass
-class Structure:
-    """The structure of one cleaned text."""
-
-    sections: list[ParsedSection]
-    lists: list[ParsedList]
-    sentences: list[Span]
-
-    def section_at(self, position: int) -> int:
-        """Index of the section whose own text holds `position`."""
-        for index in range(len(self.sections) - 1, -1, -1):
-            if self.sections[index].start <= position:
-                return index
-        return 0
-
-
-def label(text: str) -> str:
-    """A heading as shown in a path: one line, at most `_LABEL_CHARS` characters."""
-    text = " ".join(text.split()).lstrip("#").strip()
-    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _lines(text: str) -> list[Span]:
@@ -280,38 +237,11 @@ def parse_structure(text: str, language: Language) -> Structure:
         events.append((span[0], span, ("plain", 0)))
     events.sort()
 
-    sections = _sections(text, events)
+    sections = build_sections(text, events)
     lists = _lists(parser, runs, sections)
     cuts = {m.start for run in runs for m in run.items}
     cuts |= {s.heading[1] for s in sections if s.heading}
     return Structure(sections, lists, sentence_spans(text, language, cuts=cuts))
-
-
-def _sections(text: str, events: list[tuple[int, Span, tuple[str, int]]]) -> list[ParsedSection]:
-    sections: list[ParsedSection] = []
-    first = events[0][0] if events else len(text)
-    if not events or text[:first].strip():
-        sections.append(ParsedSection((), None, 0, first, 0, None))
-    stack: list[tuple[tuple[str, int], str, int]] = []  # (key, label, section index)
-    for number, (start, head, key) in enumerate(events):
-        kind, value = key
-        if kind == "md":
-            while stack and (stack[-1][0][0] != "md" or stack[-1][0][1] >= value):
-                stack.pop()
-        elif kind == "plain":  # a sibling of the last unnumbered heading, else one level down
-            plain = [i for i, entry in enumerate(stack) if entry[0][0] == "plain"]
-            if plain:
-                del stack[plain[-1] :]
-        else:
-            keys = [entry[0] for entry in stack]
-            if key in keys:
-                del stack[keys.index(key) :]
-        parent = stack[-1][2] if stack else (0 if sections and sections[0].heading is None else None)
-        stack.append((key, label(text[head[0] : head[1]]), len(sections)))
-        end = events[number + 1][0] if number + 1 < len(events) else len(text)
-        path = tuple(entry[1] for entry in stack)
-        sections.append(ParsedSection(path, head, start, end, len(stack), parent))
-    return sections
 
 
 def _lists(parser: _Parser, runs: list[_Run], sections: list[ParsedSection]) -> list[ParsedList]:

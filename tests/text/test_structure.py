@@ -10,7 +10,8 @@ import pytest
 from advisor.services.documents import make_document, prepare, read_documents
 from advisor.settings import ChunkingSettings
 from advisor.text.cleaning import clean_text
-from advisor.text.structure import label, parse_structure
+from advisor.text.section_tree import label
+from advisor.text.structure import parse_structure
 from tests.conftest import CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "structure"
