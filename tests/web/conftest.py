@@ -43,9 +43,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture
 def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's chromium and chromium-driver) under Selenium."""
+    """Headless Chromium (Debian's chromium and chromium-driver) under Selenium, a fresh one for each test: a
+    renderer that stalls on a loaded machine cannot carry over into the next test."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -55,7 +56,15 @@ def browser() -> Iterator[Any]:
         _unavailable("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+        "--disable-gpu",
+        "--disable-renderer-backgrounding",
+        "--disable-background-timer-throttling",
+    ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
