@@ -10,11 +10,12 @@ from advisor.backends.chat import build_chat
 from advisor.backends.embeddings import PrimedEmbeddings, build_embeddings
 from advisor.backends.state import IndexState
 from advisor.backends.store import ChunkStore, build_store
+from advisor.backends.store_check import check_store, checked
 from advisor.services.advice import AdvisorService
 from advisor.services.answerability import AnswerabilityJudge
 from advisor.services.attribution import Attributor
 from advisor.services.chat import ChatGenerator
-from advisor.services.consistency import StateFollower, load_lexical, repair
+from advisor.services.consistency import StateFollower, load_lexical, repair, restore_vectors
 from advisor.services.evidence import EvidenceReader
 from advisor.services.extractive import ExtractiveGenerator
 from advisor.services.generation import Generator
@@ -104,7 +105,12 @@ def build_advisor(settings: Settings, services: _Parts) -> AdvisorService:
 def build_services(settings: Settings) -> Services:
     """Embeddings, store, record manager and lexical index wired into the ingest and retrieval services."""
     embeddings = PrimedEmbeddings(build_embeddings(settings))
+    cleared = check_store(settings)  # before the store is opened: a broken segment can crash the process
     store = build_store(settings, embeddings)
+    if cleared:
+        restore_vectors(store, embeddings, cleared, settings.chunking.header_weight)
+    if cleared is not None:
+        checked(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     state = IndexState(settings.state_url, settings.collection_name)
     imported = state.import_legacy(settings.legacy_records_path)

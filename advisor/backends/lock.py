@@ -43,6 +43,8 @@ class DataDirLock:
                 f"{self.path.parent} is in use by another advisor process ({_owner(self.path)}); stop it, or "
                 "send documents to the running server with PUT /v1/documents/{id}"
             ) from None
+        if _info(self.path).exists():  # the last holder died holding it: a write of its may be cut short
+            _died(self.path).touch()
         _info(self.path).write_text(f"{self._holder} pid {os.getpid()}", encoding="utf-8")
         return self
 
@@ -57,6 +59,21 @@ class DataDirLock:
 
     def __exit__(self, *_: object) -> None:
         self.release()
+
+
+def unclean_stop(settings: Settings) -> bool:
+    """Whether this process holds the data directory and its last holder died holding it (until `cleaned_up`)."""
+    lock = settings.data_dir / "writer.lock"
+    return _died(lock).exists() and _owner(lock).endswith(f" pid {os.getpid()}")
+
+
+def cleaned_up(settings: Settings) -> None:
+    """What the dead holder left is repaired."""
+    _died(settings.data_dir / "writer.lock").unlink(missing_ok=True)
+
+
+def _died(path: Path) -> Path:
+    return path.with_suffix(".died")
 
 
 def _info(path: Path) -> Path:

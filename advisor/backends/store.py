@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -55,6 +55,11 @@ class ChunkStore(Protocol):
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every stored chunk, in pages."""
+        ...
+
+    def restore_vectors(self, language: Language, vectors_for: Callable[[list[Chunk]], list[list[float]]]) -> int:
+        """Write again the vector of every stored chunk of `language`, from `vectors_for` (its text and metadata
+        unchanged); returns how many."""
         ...
 
     def count(self) -> int:
@@ -173,6 +178,20 @@ class ChromaChunkStore:
                 if len(page["ids"]) < _PAGE:
                     break
                 offset += _PAGE
+
+    def restore_vectors(self, language: Language, vectors_for: Callable[[list[Chunk]], list[list[float]]]) -> int:
+        collection = self._collections[language]
+        ids = collection.get(include=[])["ids"]
+        for start in range(0, len(ids), _PAGE):
+            page = collection.get(ids=ids[start : start + _PAGE], include=["documents", "metadatas"])
+            chunks = [
+                chunk_from_record(i, doc, dict(meta))
+                for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            ]
+            vectors = vectors_for(chunks)
+            documents, metadatas = page["documents"], page["metadatas"]
+            collection.upsert(ids=page["ids"], embeddings=vectors, documents=documents, metadatas=metadatas)
+        return len(ids)
 
     def count(self) -> int:
         return sum(int(collection.count()) for collection in self._collections.values())

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from advisor.backends.embeddings import PrimedEmbeddings
 from advisor.backends.state import IndexState
 from advisor.backends.state_schema import Intent, Postings
 from advisor.backends.store import ChunkStore
-from advisor.schemas import DocumentOutline, Language
+from advisor.schemas import Chunk, DocumentOutline, Language
 from advisor.services.documents import contextual_text
 from advisor.services.lexical import LexicalIndex
 from advisor.services.sections import SectionIndex
@@ -76,6 +78,24 @@ def repair(state: IndexState, store: ChunkStore, lexical: LexicalIndex, sections
     if report != RepairReport():
         log.warning("index repaired: %s", report.model_dump())
     return report
+
+
+def restore_vectors(store: ChunkStore, embeddings: PrimedEmbeddings, languages: Sequence[Language],
+                    header_weight: float) -> int:  # fmt: skip
+    """Embed the stored chunks of `languages` again, as an ingest embeds them, and write their vectors back
+    (after their vector segments were found broken and cleared); returns how many."""
+
+    def vectors_for(chunks: list[Chunk]) -> list[list[float]]:
+        texts = [chunk.text for chunk in chunks]
+        embeddings.prime(texts, {chunk.text: contextual_text(chunk) for chunk in chunks}, header_weight)
+        try:
+            return embeddings.embed_documents(texts)
+        finally:
+            embeddings.forget()
+
+    restored = sum(store.restore_vectors(language, vectors_for) for language in languages)
+    log.warning("vectors restored after an unclean stop: %d chunks of %s", restored, ", ".join(languages) or "-")
+    return restored
 
 
 def _settle(intent: Intent, parts: tuple[IndexState, ChunkStore, LexicalIndex, SectionIndex],
