@@ -122,11 +122,12 @@ def build_services(settings: Settings) -> Services:
     if state.shared:  # other servers write too: apply their changes as they are logged
         follower = StateFollower(state, lexical, sections, version)
         follower.start()
-    retriever = Retriever(
-        store=store, embeddings=embeddings, lexical=lexical, config=settings.retrieval, k=settings.retrieval.k
-    )
     vectors = VectorCache(embeddings)
     vocabulary = Vocabulary(lexical, vectors)
+    retriever = Retriever(
+        store=store, embeddings=embeddings, lexical=lexical, vocabulary=vocabulary, config=settings.retrieval,
+        k=settings.retrieval.k,
+    )  # fmt: skip
     return Services(
         settings=settings,
         embeddings=embeddings,

@@ -1,6 +1,6 @@
 """Fit the answerability verdict on the tuning cases (never on the held-out ones) and print the settings.
 
-    .venv/bin/python evals/calibrate.py [--max-false-refusal 0.02]
+    .venv/bin/python evals/calibrate.py [--max-false-refusal 0.03]
 
 For every tuning question (answerable questions and figures; near-domain and out-of-scope questions), computes
 the signals of `advisor.services.answerability` on the indexed corpus (run `advisor ingest` first), fits a
@@ -50,7 +50,7 @@ def _bias_for(weights: np.ndarray, x: np.ndarray, y: np.ndarray, max_false: floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--max-false-refusal", type=float, default=0.02)
+    parser.add_argument("--max-false-refusal", type=float, default=0.03)
     parser.add_argument("--cases", type=Path, default=CASES_DIR / "tuning")
     parser.add_argument("--ridge", type=float, default=0.01)
     parser.add_argument(

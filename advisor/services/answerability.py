@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -31,20 +30,12 @@ from advisor.backends.store import ChunkStore
 from advisor.schemas import Language, SearchHit
 from advisor.services.evidence import ReadingUnit
 from advisor.services.vectors import VectorCache
-from advisor.services.vocabulary import Vocabulary
+from advisor.services.vocabulary import Vocabulary, zipf
 from advisor.settings import AdviceSettings
 from advisor.text import locale
 from advisor.text.terms import fold, terms
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@lru_cache(maxsize=65_536)
-def zipf(term: str, language: Language) -> float:
-    """How common a word is in general language (Zipf scale: 0 unknown, ~3 rare, ~6 very common)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(term, language))
 
 
 @dataclass

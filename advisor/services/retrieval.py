@@ -30,11 +30,13 @@ class RetrievalError(ValueError):
 class Retriever(BaseRetriever):
     """Finds the chunks that answer a question, in any language; a LangChain retriever (`invoke(query, k=…)`).
 
-    fused = cos + s * z + w * L. A multilingual encoder scores same-language pairs higher than equally
+    fused = cos + s * z + w * L + t * T. A multilingual encoder scores same-language pairs higher than equally
     relevant cross-language pairs, so dense candidates are fetched per language and `z` standardises each
     similarity against the top results of its own language. L is the chunk's BM25 score divided by the
     best one when the chunk is in the query's language, and a fixed credit otherwise: lexical matching
-    cannot cross languages, so other-language chunks are neither rewarded nor punished by it.
+    cannot cross languages, so other-language chunks are neither rewarded nor punished by it. T carries
+    lexical evidence across: for a chunk in another language, the BM25 score (divided by the best) of the
+    query's words translated into that language by the corpus's own cross-lingual lexicon (`Vocabulary`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -42,6 +44,7 @@ class Retriever(BaseRetriever):
     store: Any = Field(description="the ChunkStore")
     embeddings: Embeddings
     lexical: LexicalIndex
+    vocabulary: Any = Field(default=None, description="the Vocabulary that translates query words (optional)")
     config: RetrievalSettings = Field(default_factory=RetrievalSettings)
     k: int = Field(default=5, ge=1, le=1_000, description="how many chunks `invoke` returns")
 
@@ -100,16 +103,19 @@ class Retriever(BaseRetriever):
             best = self._lexical.top(terms(query, query_language), query_language, n, sources)
             if best and best[0][1] > 0:
                 lexical = {i: max(s, 0.0) / best[0][1] for i, s in best}
-        missing = [i for i in lexical if i not in candidates]
-        for chunk_id, similarity in self._store.similarities(vector, missing, query_language).items():
-            candidates[chunk_id] = (query_language, similarity, 0.0)
+        self._add_missing(candidates, lexical, vector, query_language)
+        # Translated matches only rerank the candidates: as candidates of their own they crowd out same-language
+        # answers (measured on the tuning cases).
+        translated = self._translated(query, query_language, language, n, sources)
 
         def fused(chunk_id: str) -> float:
             chunk_language, similarity, standing = candidates[chunk_id]
-            lexical_part = (
-                lexical.get(chunk_id, 0.0) if chunk_language == query_language else config.cross_lingual_credit
-            )
-            return similarity + config.standing_weight * standing + config.lexical_weight * lexical_part
+            if chunk_language == query_language:
+                lexical_part = config.lexical_weight * lexical.get(chunk_id, 0.0)
+            else:
+                carried = translated[chunk_id][1] if chunk_id in translated else 0.0
+                lexical_part = config.lexical_weight * config.cross_lingual_credit + config.translated_weight * carried
+            return similarity + config.standing_weight * standing + lexical_part
 
         scores = {chunk_id: fused(chunk_id) for chunk_id in candidates}
         top = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))[:k]
@@ -119,6 +125,32 @@ class Retriever(BaseRetriever):
             for i in top
             if i in chunks
         ]
+
+    def _add_missing(self, candidates: dict[str, tuple[Language, float, float]], found: dict[str, float],
+                     vector: Sequence[float], language: Language) -> None:  # fmt: skip
+        """Dense similarities for the lexical matches of one language that dense search did not return."""
+        missing = [i for i in found if i not in candidates]
+        for chunk_id, similarity in self._store.similarities(vector, missing, language).items():
+            candidates[chunk_id] = (language, similarity, 0.0)
+
+    def _translated(self, query: str, query_language: Language, language: Language | None, n: int,
+                    sources: Sequence[str] | None) -> dict[str, tuple[Language, float]]:  # fmt: skip
+        """Chunk id -> (language, BM25 of the query's translated words divided by the best) in the other languages."""
+        config = self.config
+        if self.vocabulary is None or config.translated_weight <= 0:
+            return {}
+        words = self.vocabulary.translate(
+            terms(query, query_language), query_language, config.translation_csls, config.translations_per_word,
+            config.common_zipf,
+        )  # fmt: skip
+        found: dict[str, tuple[Language, float]] = {}
+        for other, translations in words.items():
+            if language not in (None, other) or not translations:
+                continue
+            best = self._lexical.top(translations, other, 3 * n, sources)
+            if best and best[0][1] > 0:
+                found.update({i: (other, max(s, 0.0) / best[0][1]) for i, s in best})
+        return found
 
 
 def _standardise(found: list[tuple[str, float]], depth: int) -> dict[str, tuple[float, float]]:

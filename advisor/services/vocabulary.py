@@ -9,6 +9,7 @@ is for "bodas".
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +19,15 @@ from advisor.services.vectors import VectorCache
 from advisor.text.terms import fold
 
 _NEIGHBOURS = 10
+_TRANSLATIONS_KEPT = 50_000  # words whose translations are remembered
+
+
+@lru_cache(maxsize=65_536)
+def zipf(term: str, language: Language) -> float:
+    """How common a word is in general language (Zipf scale: 0 unknown, ~3 rare, ~6 very common)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(term, language))
 
 
 def lemma(word: str, language: Language) -> str:
@@ -41,6 +51,8 @@ class Vocabulary:
         self._radius: dict[Language, np.ndarray] = {}
         self._folded: set[str] = set()
         self._lemmas: set[str] = set()
+        self._rows: dict[Language, slice] = {}
+        self._translations: dict[tuple[str, Language, float, int], dict[Language, list[str]]] = {}
 
     def _current(self) -> None:
         with self._lock:
@@ -52,6 +64,10 @@ class Vocabulary:
             self._words = [w for w, _ in words]
             self._languages = np.asarray([lang for _, lang in words])
             self._matrix = self._vectors.matrix(self._words) if words else np.zeros((0, 1), dtype=np.float32)
+            counts = [int((self._languages == lang).sum()) for lang in LANGUAGES]
+            ends = np.cumsum(counts).tolist()
+            self._rows = {lang: slice(end - n, end) for lang, n, end in zip(LANGUAGES, counts, ends, strict=True)}
+            self._translations = {}
             self._folded = {fold(w) for w in self._words}
             self._lemmas = {lemma(w, lang) for w, lang in words if lang != "zh"}
             self._radius = {}
@@ -69,6 +85,47 @@ class Vocabulary:
     def warm_up(self) -> None:
         """Embed the vocabulary now rather than on the first question."""
         self._current()
+
+    def translate(self, words: list[str], language: Language, threshold: float, per_word: int,
+                  common_zipf: float) -> dict[Language, list[str]]:  # fmt: skip
+        """Index terms of the other languages that translate `words` (CSLS ≥ `threshold`, at most `per_word`
+        each); words as common as `common_zipf` in general language are not translated."""
+        self._current()
+        content = [w for w in dict.fromkeys(words) if len(w) > 1 and zipf(w, language) < common_zipf]
+        if language not in self._radius:
+            return {}
+        settings = (language, threshold, per_word)
+        with self._lock:
+            missing = [w for w in content if (w, *settings) not in self._translations]
+        if missing:
+            fresh = self._translate(missing, language, threshold, per_word)
+            with self._lock:
+                if len(self._translations) > _TRANSLATIONS_KEPT:
+                    self._translations.clear()
+                self._translations.update({(w, *settings): fresh[w] for w in missing})
+        found: dict[Language, list[str]] = {}
+        with self._lock:
+            for word in content:
+                for target, terms in self._translations.get((word, *settings), {}).items():
+                    found.setdefault(target, []).extend(terms)
+        return found
+
+    def _translate(self, words: list[str], language: Language, threshold: float,
+                   per_word: int) -> dict[str, dict[Language, list[str]]]:  # fmt: skip
+        similarity = self._matrix @ self._vectors.matrix(words).T  # one row per index term, one column per word
+        found: dict[str, dict[Language, list[str]]] = {word: {} for word in words}
+        for target, rows in self._rows.items():  # each language's terms are one run of rows
+            if target == language or rows.stop - rows.start <= max(_NEIGHBOURS, per_word):
+                continue
+            block = similarity[rows]
+            own_radius = np.partition(block, -_NEIGHBOURS, axis=0)[-_NEIGHBOURS:].mean(axis=0)
+            csls = 2 * block - own_radius - self._radius[language][rows][:, None]
+            best = np.argpartition(-csls, per_word, axis=0)[:per_word]
+            for column, word in enumerate(words):
+                scores = csls[:, column]
+                ranked = best[:, column][np.argsort(-scores[best[:, column]])]
+                found[word][target] = [self._words[rows.start + r] for r in ranked if scores[r] >= threshold]
+        return found
 
     def knows(self, word: str, language: Language, threshold: float) -> bool:
         """Whether the corpus has `word`, verbatim or as a cross-lingual neighbour (CSLS ≥ `threshold`)."""

@@ -54,3 +54,26 @@ def test_deleting_a_document_removes_it_from_both_indexes(indexed: Services) -> 
 def test_empty_query_is_an_error(indexed: Services, query: str) -> None:
     with pytest.raises(RetrievalError):
         indexed.retriever.search(query)
+
+
+class _Lexicon:
+    """Translates every query into one Chinese term."""
+
+    def translate(self, words: list[str], language: str, threshold: float, per_word: int,
+                  common_zipf: float) -> dict[str, list[str]]:  # fmt: skip
+        return {"zh": ["私域"]} if language != "zh" else {}
+
+
+def test_translated_query_words_rerank_other_language_chunks(indexed: Services) -> None:
+    retriever = indexed.retriever
+    retriever.vocabulary = None
+    without = {h.chunk.chunk_id: h for h in retriever.search("tráfico propio de la marca", 40, language="zh")}
+    retriever.vocabulary = _Lexicon()
+    with_lexicon = {h.chunk.chunk_id: h for h in retriever.search("tráfico propio de la marca", 40, language="zh")}
+    raised = {i for i in without.keys() & with_lexicon.keys() if with_lexicon[i].score > without[i].score + 1e-9}
+    assert raised, "no chunk holding the translated term was raised"
+    for chunk_id in raised:
+        chunk = with_lexicon[chunk_id].chunk
+        assert "私域" in f"{chunk.title} {chunk.section} {chunk.text}"
+        assert with_lexicon[chunk_id].score - without[chunk_id].score <= retriever.config.translated_weight + 1e-9
+    assert all(with_lexicon[i].score >= without[i].score - 1e-9 for i in without.keys() & with_lexicon.keys())
