@@ -66,6 +66,7 @@ class _Lexicon:
 
 def test_translated_query_words_rerank_other_language_chunks(indexed: Services) -> None:
     retriever = indexed.retriever
+    retriever.config = retriever.config.model_copy(update={"translated_weight": 0.1})
     retriever.vocabulary = None
     without = {h.chunk.chunk_id: h for h in retriever.search("tráfico propio de la marca", 40, language="zh")}
     retriever.vocabulary = _Lexicon()
