@@ -98,23 +98,26 @@ class Retriever(BaseRetriever):
             for chunk_id, (similarity, standing) in _standardise(found, config.standing_depth).items():
                 candidates[chunk_id] = (chunk_language, similarity, standing)
 
+        query_terms = terms(query, query_language)
         lexical: dict[str, float] = {}
         if config.lexical_weight > 0 and language in (None, query_language):
-            best = self._lexical.top(terms(query, query_language), query_language, n, sources)
+            best = self._lexical.top(query_terms, query_language, n, sources)
             if best and best[0][1] > 0:
                 lexical = {i: max(s, 0.0) / best[0][1] for i, s in best}
-        self._add_missing(candidates, lexical, vector, query_language)
+        missing = [i for i in lexical if i not in candidates]
+        for chunk_id, similarity in self._store.similarities(vector, missing, query_language).items():
+            candidates[chunk_id] = (query_language, similarity, 0.0)
         # Translated matches only rerank the candidates: as candidates of their own they crowd out same-language
         # answers (measured on the tuning cases).
-        translated = self._translated(query, query_language, language, n, sources)
+        translated = self._translated(query_terms, query_language, language, n, sources)
 
         def fused(chunk_id: str) -> float:
             chunk_language, similarity, standing = candidates[chunk_id]
             if chunk_language == query_language:
                 lexical_part = config.lexical_weight * lexical.get(chunk_id, 0.0)
             else:
-                carried = translated[chunk_id][1] if chunk_id in translated else 0.0
-                lexical_part = config.lexical_weight * config.cross_lingual_credit + config.translated_weight * carried
+                carried = config.translated_weight * translated.get(chunk_id, 0.0)
+                lexical_part = config.lexical_weight * config.cross_lingual_credit + carried
             return similarity + config.standing_weight * standing + lexical_part
 
         scores = {chunk_id: fused(chunk_id) for chunk_id in candidates}
@@ -126,30 +129,24 @@ class Retriever(BaseRetriever):
             if i in chunks
         ]
 
-    def _add_missing(self, candidates: dict[str, tuple[Language, float, float]], found: dict[str, float],
-                     vector: Sequence[float], language: Language) -> None:  # fmt: skip
-        """Dense similarities for the lexical matches of one language that dense search did not return."""
-        missing = [i for i in found if i not in candidates]
-        for chunk_id, similarity in self._store.similarities(vector, missing, language).items():
-            candidates[chunk_id] = (language, similarity, 0.0)
-
-    def _translated(self, query: str, query_language: Language, language: Language | None, n: int,
-                    sources: Sequence[str] | None) -> dict[str, tuple[Language, float]]:  # fmt: skip
-        """Chunk id -> (language, BM25 of the query's translated words divided by the best) in the other languages."""
+    def _translated(self, query_terms: list[str], query_language: Language, language: Language | None, n: int,
+                    sources: Sequence[str] | None) -> dict[str, float]:  # fmt: skip
+        """Chunk id -> BM25 of the query's words translated into its language, divided by the best, for the chunks
+        of the other languages."""
         config = self.config
         if self.vocabulary is None or config.translated_weight <= 0:
             return {}
         words = self.vocabulary.translate(
-            terms(query, query_language), query_language, config.translation_csls, config.translations_per_word,
+            query_terms, query_language, config.translation_csls, config.translations_per_word,
             config.common_zipf,
         )  # fmt: skip
-        found: dict[str, tuple[Language, float]] = {}
+        found: dict[str, float] = {}
         for other, translations in words.items():
             if language not in (None, other) or not translations:
                 continue
             best = self._lexical.top(translations, other, 3 * n, sources)
             if best and best[0][1] > 0:
-                found.update({i: (other, max(s, 0.0) / best[0][1]) for i, s in best})
+                found.update({i: max(s, 0.0) / best[0][1] for i, s in best})
         return found
 
 
