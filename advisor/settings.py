@@ -116,12 +116,16 @@ class AdviceSettings(BaseModel):
     units: int = Field(default=4, ge=1, le=20)  # reading units (sections) handed to the generator
     per_stage_k: int = Field(default=6, ge=1, le=20)
     # Answerability (see advisor.services.answerability): log-odds of declining = bias + weights · (residual,
-    # largest unknown-term weight, share of unknown terms, share of topic words absent from the evidence, best
-    # sentence similarity, margin over a generic question); fitted on the tuning cases by evals/calibrate.py.
-    decline_weights: tuple[float, float, float, float, float, float] = (34.992, 0.0, 13.818, -5.476, -13.376, 0.0)
-    decline_bias: float = -28.102
+    # largest unknown-term weight, share of unknown terms, share of topic words absent from the evidence, share
+    # absent from it in every language, best sentence similarity, margin over a generic question); fitted on the
+    # tuning cases by evals/calibrate.py.
+    decline_weights: tuple[float, float, float, float, float, float, float] = (
+        33.185, 0.0, 11.168, -11.058, 8.792, -13.669, 0.0
+    )  # fmt: skip
+    decline_bias: float = -26.441
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
+    translations_per_word: int = Field(default=2, ge=1, le=10)
     # Words this common in general language (Zipf scale) are never what a question is about.
     topic_zipf: float = Field(default=5.0, ge=0, le=8)
     specific_zipf: float = Field(default=4.0, ge=0, le=8)

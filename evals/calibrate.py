@@ -22,7 +22,7 @@ from advisor.evaluation.cases import CASES_DIR, load_cases
 from advisor.settings import get_settings
 from advisor.text.language import detect_language
 
-FEATURES = ("residual", "unknown_weight", "unknown_share", "absent_share", "top", "margin")
+FEATURES = ("residual", "unknown_weight", "unknown_share", "absent_share", "uncovered_share", "top", "margin")
 
 
 def _fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, steps: int = 50) -> np.ndarray:
@@ -55,8 +55,8 @@ def main() -> None:
     parser.add_argument("--ridge", type=float, default=0.01)
     parser.add_argument(
         "--use",
-        default="residual,unknown_share,absent_share,top",
-        help="signals to combine (of: residual, unknown_weight, unknown_share, absent_share, top, margin)",
+        default="residual,unknown_share,absent_share,uncovered_share,top",
+        help="signals to combine (of: " + ", ".join(FEATURES) + ")",
     )
     args = parser.parse_args()
     services = build_services(get_settings())

@@ -11,6 +11,10 @@
   evidence does not contain verbatim. Its fitted weight is negative: with the other signals fixed, evidence in
   another language (where every word is absent) is no sign that a question is out of scope, while a
   near-domain question tends to draw same-language passages that share its everyday words.
+- **Uncovered terms.** The share of the question's content words that are topic words (rarer than `topic_zipf`)
+  found in the evidence neither verbatim nor as one of their translations into the evidence's languages (the
+  corpus's own cross-lingual lexicon, see `Vocabulary.translate`): what the passages read do not speak of, in any
+  language. Unlike absent terms it does not count a same-topic passage in another language as missing.
 - **Best section.** How well the best sentence of the evidence matches the question.
 - **Margin.** How much better that sentence matches the question than a generic operations question.
 
@@ -46,6 +50,7 @@ class Signals:
     unknown_weight: float = 0.0
     unknown_share: float = 0.0
     absent_share: float = 0.0
+    uncovered_share: float = 0.0
     top: float = 0.0
     margin: float = 0.0
     unknown: dict[str, float] = field(default_factory=dict)  # word the corpus does not know -> its weight
@@ -53,7 +58,8 @@ class Signals:
     def score(self, config: AdviceSettings) -> float:
         """The fitted log-odds that the question is out of scope (above 0: decline)."""
         weights = config.decline_weights
-        values = (self.residual, self.unknown_weight, self.unknown_share, self.absent_share, self.top, self.margin)
+        values = (self.residual, self.unknown_weight, self.unknown_share, self.absent_share, self.uncovered_share,
+                  self.top, self.margin)  # fmt: skip
         return config.decline_bias + sum(w * v for w, v in zip(weights, values, strict=False))
 
 
@@ -123,6 +129,8 @@ class AnswerabilityJudge:
         evidence = fold(" ".join(unit.read.text for unit in judged))
         absent = [w for w in words if zipf(w, language) < config.topic_zipf and fold(w) not in evidence]
         signals.absent_share = len(absent) / len(words) if words else 0.0
+        uncovered = self.uncovered(absent, language, " ".join(unit.read.text for unit in units))
+        signals.uncovered_share = len(uncovered) / len(words) if words else 0.0
         signals.top = max((unit.top for unit in judged), default=0.0)
         texts = [s.text for unit in judged[:1] for s in unit.sentences if not s.heading]
         if texts:
@@ -130,6 +138,23 @@ class AnswerabilityJudge:
             reference = self._vectors.matrix([locale.GENERIC_QUESTION[language]])[0]
             signals.margin = float(np.max(matrix @ vector) - np.max(matrix @ reference))
         return signals
+
+    def uncovered(self, words: list[str], language: Language, text: str) -> list[str]:
+        """The words that `text` contains neither verbatim nor as one of their translations."""
+        folded = fold(text)
+        config = self.config
+        return [
+            word
+            for word in words
+            if fold(word) not in folded
+            and not any(
+                fold(t) in folded
+                for found in self._vocabulary.translate(
+                    [word], language, config.translation_csls, config.translations_per_word, common_zipf=math.inf
+                ).values()
+                for t in found
+            )
+        ]
 
     def judge(self, question: str, language: Language, hits: list[SearchHit], units: list[ReadingUnit],
               vector: np.ndarray) -> Verdict:  # fmt: skip

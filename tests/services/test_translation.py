@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import pytest
 
 from advisor.backends.embeddings import build_embeddings
+from advisor.services.answerability import AnswerabilityJudge
 from advisor.services.lexical import LexicalIndex
 from advisor.services.vectors import VectorCache
 from advisor.services.vocabulary import Vocabulary
-from advisor.settings import EmbeddingSettings
+from advisor.settings import AdviceSettings, EmbeddingSettings
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +78,11 @@ def test_a_word_without_a_counterpart_is_not_translated(vocabulary: Vocabulary) 
 def test_common_words_are_not_translated(vocabulary: Vocabulary) -> None:
     found = vocabulary.translate(["the", "and"], "en", threshold=-2.0, per_word=2, common_zipf=6.0)
     assert found == {}
+
+
+def test_evidence_in_another_language_covers_a_question_word_through_its_translation(vocabulary: Vocabulary) -> None:
+    judge = AnswerabilityJudge(vocabulary._vectors, vocabulary, store=None, config=AdviceSettings())  # type: ignore[arg-type]
+    evidence = "社区的留存靠持续的内容和活动。"
+    assert judge.uncovered(["comunidad", "hipoteca"], "es", evidence) == ["hipoteca"]
+    assert judge.uncovered(["comunidad"], "es", "Precios de la tienda.") == ["comunidad"]
+    assert judge.uncovered(["社区"], "zh", "A community keeps its members.") == []
