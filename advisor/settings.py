@@ -120,9 +120,9 @@ class AdviceSettings(BaseModel):
     # absent from it in every language, best sentence similarity, margin over a generic question); fitted on the
     # tuning cases by evals/calibrate.py.
     decline_weights: tuple[float, float, float, float, float, float, float] = (
-        33.185, 0.0, 11.168, -11.058, 8.792, -13.669, 0.0
+        33.897, 0.0, 11.178, -9.966, 7.327, -13.908, 0.0
     )  # fmt: skip
-    decline_bias: float = -26.441
+    decline_bias: float = -27.086
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
     translations_per_word: int = Field(default=2, ge=1, le=10)
