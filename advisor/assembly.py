@@ -96,7 +96,8 @@ def build_generator(settings: Settings, vectors: VectorCache) -> Generator:
 
 def build_advisor(settings: Settings, services: _Parts) -> AdvisorService:
     """The advice service with the generator `settings` choose, falling back to extractive."""
-    reader = EvidenceReader(services.retriever, services.sections, services.vectors)
+    reader = EvidenceReader(services.retriever, services.sections, services.vectors, services.vocabulary,
+                            settings.advice)  # fmt: skip
     judge = AnswerabilityJudge(services.vectors, services.vocabulary, services.store, settings.advice)
     generator = build_generator(settings, services.vectors)
     return AdvisorService(reader, judge, generator, ExtractiveGenerator(services.vectors), settings.advice)

@@ -120,9 +120,13 @@ class AdviceSettings(BaseModel):
     # absent from it in every language, best sentence similarity, margin over a generic question); fitted on the
     # tuning cases by evals/calibrate.py.
     decline_weights: tuple[float, float, float, float, float, float, float] = (
-        33.897, 0.0, 11.178, -9.966, 7.327, -13.908, 0.0
+        33.147, 0.0, 11.04, -10.537, 7.893, -14.558, 0.0
     )  # fmt: skip
-    decline_bias: float = -27.086
+    decline_bias: float = -25.954
+    # Evidence sentences score their similarity to the question plus this weight times the share of the question's
+    # topic words they contain, verbatim or translated by the corpus's lexicon (CSLS ≥ `sentence_translation_csls`).
+    sentence_lexical_weight: float = Field(default=0.1, ge=0, le=10)
+    sentence_translation_csls: float = Field(default=0.5, ge=-2, le=2)
     residual_passages: int = Field(default=10, ge=1, le=50)
     translation_csls: float = Field(default=0.6, ge=-2, le=2)
     translations_per_word: int = Field(default=2, ge=1, le=10)

@@ -15,7 +15,7 @@
   found in the evidence neither verbatim nor as one of their translations into the evidence's languages (the
   corpus's own cross-lingual lexicon, see `Vocabulary.translate`): what the passages read do not speak of, in any
   language. Unlike absent terms it does not count a same-topic passage in another language as missing.
-- **Best section.** How well the best sentence of the evidence matches the question.
+- **Best section.** How well the best sentence of the evidence matches the question (its score, see `EvidenceReader`).
 - **Margin.** How much better that sentence matches the question than a generic operations question.
 
 The verdict is a logistic combination of these, fitted on the tuning cases (`evals/calibrate.py`). When the

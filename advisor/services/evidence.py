@@ -8,6 +8,7 @@ characters around its best-matching sentences.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,10 +19,13 @@ from advisor.schemas import Chunk, DocumentOutline, Language, OutlineList, Outli
 from advisor.services.retrieval import Retriever
 from advisor.services.sections import SectionIndex, SectionText
 from advisor.services.vectors import VectorCache
+from advisor.services.vocabulary import Vocabulary, zipf
+from advisor.settings import AdviceSettings
 from advisor.text import locale
 from advisor.text.language import detect_language
 from advisor.text.quality import junk_reason
 from advisor.text.sentences import sentence_spans, text_size
+from advisor.text.terms import fold, terms
 
 UNIT_BUDGET = 1_500  # latin-equivalent characters of one reading unit
 _SMALL_SECTION = 150  # a section with less text of its own is read with what is below it
@@ -33,7 +37,7 @@ GENERIC_PENALTY = 0.3
 
 @dataclass
 class EvidenceSentence:
-    """A sentence of a reading unit: document offsets, text, similarity to the request, whether it is a heading."""
+    """A sentence of a reading unit: document offsets, text, score against the request, whether it is a heading."""
 
     start: int
     end: int
@@ -114,24 +118,52 @@ def _resembles(a: str, b: str) -> bool:
 
 
 class EvidenceReader:
-    """Turns a request into reading units: retrieval, section grouping, bounded reading, sentence scoring."""
+    """Turns a request into reading units: retrieval, section grouping, bounded reading, sentence scoring.
 
-    def __init__(self, retriever: Retriever, sections: SectionIndex, vectors: VectorCache) -> None:
+    A sentence's score is its similarity to the request, less `GENERIC_PENALTY` times its similarity to a generic
+    operations question, plus `config.sentence_lexical_weight` times the share of the request's topic words it
+    contains, verbatim or as one of their translations by the corpus's lexicon (`Vocabulary.translate`).
+    """
+
+    def __init__(self, retriever: Retriever, sections: SectionIndex, vectors: VectorCache,
+                 vocabulary: Vocabulary | None = None, config: AdviceSettings | None = None) -> None:  # fmt: skip
         self._retriever = retriever
         self.sections = sections
         self.vectors = vectors
+        self._vocabulary = vocabulary
+        self._config = config or AdviceSettings()
 
     def gather(self, query: str, k: int, language: Language | None = None) -> Gathered:
         """The hits for `query` and the units they lead to, scored against `query`, best first."""
         vector = self.vectors.query(query)
         hits = self._retriever.search(query, k, language=language, vector=vector.tolist())
-        reference = self.vectors.matrix([locale.GENERIC_QUESTION[detect_language(query)]])[0]
-        units = self.units_for(hits, vector, reference)
+        query_language = detect_language(query)
+        reference = self.vectors.matrix([locale.GENERIC_QUESTION[query_language]])[0]
+        units = self.units_for(hits, vector, reference, self.topic_words(query, query_language))
         return Gathered(hits, units, vector)
 
-    def units_for(self, hits: list[SearchHit], vector: np.ndarray, reference: np.ndarray | None = None
-                  ) -> list[ReadingUnit]:  # fmt: skip
-        """Reading units for some hits, scored against a query vector, best first."""
+    def topic_words(self, query: str, language: Language) -> list[list[str]]:
+        """The query's topic words (rarer than `topic_zipf`), each with its translations, folded."""
+        config = self._config
+        if config.sentence_lexical_weight <= 0:
+            return []
+        words = [
+            w for w in dict.fromkeys(terms(query, language)) if len(w) > 1 and zipf(w, language) < config.topic_zipf
+        ]
+        found = []
+        for word in words:
+            forms = [fold(word)]
+            if self._vocabulary is not None:
+                translated = self._vocabulary.translate(
+                    [word], language, config.sentence_translation_csls, config.translations_per_word, math.inf
+                )
+                forms += [fold(t) for found_terms in translated.values() for t in found_terms]
+            found.append(forms)
+        return found
+
+    def units_for(self, hits: list[SearchHit], vector: np.ndarray, reference: np.ndarray | None = None,
+                  topic: list[list[str]] | None = None) -> list[ReadingUnit]:  # fmt: skip
+        """Reading units for some hits, scored against a query vector (and its topic words), best first."""
         wanted: dict[tuple[str, bool], float] = {}  # (section id, with what is below it) -> best hit score
 
         def want(section: OutlineSection, subtree: bool, score: float) -> None:
@@ -153,7 +185,9 @@ class EvidenceReader:
                     if other.start > section.start and other.heading and _resembles(other.heading, hit.chunk.text):
                         want(other, True, hit.score * _INTRO_DISCOUNT)
         units = [
-            u for (sid, subtree), score in wanted.items() if (u := self._read(sid, subtree, score, vector, reference))
+            u
+            for (sid, subtree), score in wanted.items()
+            if (u := self._read(sid, subtree, score, vector, reference, topic or []))
         ]
         units = _without_nested(units)
         for unit in units:
@@ -164,14 +198,14 @@ class EvidenceReader:
         """The sections directly below a unit's section, each read whole, scored against `vector`."""
         found = []
         for child in self.sections.children(unit.section.section_id):
-            read = self._read(child.section_id, True, unit.hit_score * _INTRO_DISCOUNT, vector, None)
+            read = self._read(child.section_id, True, unit.hit_score * _INTRO_DISCOUNT, vector, None, [])
             if read is not None:
                 read.score = read.hit_score + _SENTENCE_WEIGHT * read.top
                 found.append(read)
         return found
 
     def _read(self, section_id: str, subtree: bool, hit_score: float, vector: np.ndarray,
-              reference: np.ndarray | None) -> ReadingUnit | None:  # fmt: skip
+              reference: np.ndarray | None, topic: list[list[str]]) -> ReadingUnit | None:  # fmt: skip
         found = self.sections.find(section_id)
         read = self.sections.section_text(section_id, subtree)
         if found is None or read is None or not read.text.strip():
@@ -187,6 +221,10 @@ class EvidenceReader:
         scores = matrix @ vector
         if reference is not None:  # what matches any operations question as well is not specific evidence
             scores = scores - GENERIC_PENALTY * (matrix @ reference)
+        if topic:  # the question's own words, in any language, mark the sentences about what it asks
+            folded = [fold(text) for text in texts]
+            shares = [sum(any(form in f for form in word) for word in topic) / len(topic) for f in folded]
+            scores = scores + self._config.sentence_lexical_weight * np.asarray(shares, dtype=np.float32)
 
         sentences = []
         for (a, b), text, score in zip(spans, texts, scores, strict=True):

@@ -10,6 +10,7 @@ import pytest
 
 from advisor.assembly import Services, build_services
 from advisor.evaluation.grading import junk_quotes, visible_length
+from advisor.schemas import SearchHit
 from advisor.services.advice import text_outside_quotes
 from advisor.settings import AdviceSettings, EmbeddingSettings, Settings
 from advisor.text.language import detect_language
@@ -80,3 +81,20 @@ def test_a_hit_on_a_heading_brings_the_section_it_introduces(advisor_on_fixtures
     unit = next(u for u in gathered.units if "Choose the offer carefully" in u.heading)
     assert any("free dessert" in s.text for s in unit.sentences)
     assert unit.lists and len(unit.lists[0].items) == 4
+
+
+def test_sentences_that_hold_the_questions_rare_words_score_higher(advisor_on_fixtures: Services) -> None:
+    reader = advisor_on_fixtures.advisor._reader
+    question = "Which dessert does the win-back offer give?"
+    topic = reader.topic_words(question, "en")
+    assert ["dessert"] in topic, topic
+    chunk = next(c for c in advisor_on_fixtures.store.iter_chunks() if "dessert" in c.text)
+    hits = [SearchHit(chunk=chunk, score=1.0, dense=1.0, lexical=1.0)]
+    vector = reader.vectors.query(question)
+    reference = reader.vectors.query("How do I run operations?")
+    scored = {s.start: s for u in reader.units_for(hits, vector, reference, topic) for s in u.sentences}
+    plain = {s.start: s.score for u in reader.units_for(hits, vector, reference) for s in u.sentences}
+    assert scored.keys() == plain.keys()
+    raised = [s for start, s in scored.items() if s.score > plain[start] + 1e-6]
+    assert raised and all("dessert" in s.text for s in raised), [s.text for s in raised]
+    assert all(s.score == pytest.approx(plain[start] + 0.1, abs=1e-5) for start, s in scored.items() if s in raised)

@@ -9,6 +9,7 @@ import pytest
 
 from advisor.backends.embeddings import build_embeddings
 from advisor.services.answerability import AnswerabilityJudge
+from advisor.services.evidence import EvidenceReader
 from advisor.services.lexical import LexicalIndex
 from advisor.services.vectors import VectorCache
 from advisor.services.vocabulary import Vocabulary
@@ -86,3 +87,10 @@ def test_evidence_in_another_language_covers_a_question_word_through_its_transla
     assert judge.uncovered(["comunidad", "hipoteca"], "es", evidence) == ["hipoteca"]
     assert judge.uncovered(["comunidad"], "es", "Precios de la tienda.") == ["comunidad"]
     assert judge.uncovered(["社区"], "zh", "A community keeps its members.") == []
+
+
+def test_a_questions_topic_words_carry_their_translations_for_reading_evidence(vocabulary: Vocabulary) -> None:
+    reader = EvidenceReader(retriever=None, sections=None, vectors=vocabulary._vectors, vocabulary=vocabulary)  # type: ignore[arg-type]
+    forms = reader.topic_words("¿Cómo crece una comunidad de clientes?", "es")
+    assert ["clientes", "客户", "customer"] in forms, forms
+    assert not any("comunidad" in word for word in forms), forms  # too common in Spanish to mark a topic
