@@ -120,9 +120,9 @@ class AdviceSettings(BaseModel):
     # absent from it in every language, best sentence similarity, margin over a generic question); fitted on the
     # tuning cases by evals/calibrate.py.
     decline_weights: tuple[float, float, float, float, float, float, float] = (
-        33.147, 0.0, 11.04, -10.537, 7.893, -14.558, 0.0
+        33.16, 0.0, 11.05, -10.585, 7.944, -14.433, 0.0
     )  # fmt: skip
-    decline_bias: float = -25.954
+    decline_bias: float = -26.002
     # Evidence sentences score their similarity to the question plus this weight times the share of the question's
     # topic words they contain, verbatim or translated by the corpus's lexicon (CSLS ≥ `sentence_translation_csls`).
     sentence_lexical_weight: float = Field(default=0.1, ge=0, le=10)

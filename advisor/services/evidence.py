@@ -221,17 +221,17 @@ class EvidenceReader:
         scores = matrix @ vector
         if reference is not None:  # what matches any operations question as well is not specific evidence
             scores = scores - GENERIC_PENALTY * (matrix @ reference)
-        if topic:  # the question's own words, in any language, mark the sentences about what it asks
-            folded = [fold(text) for text in texts]
-            shares = [sum(any(form in f for form in word) for word in topic) / len(topic) for f in folded]
-            scores = scores + self._config.sentence_lexical_weight * np.asarray(shares, dtype=np.float32)
-
         sentences = []
         for (a, b), text, score in zip(spans, texts, scores, strict=True):
             heading = any(h0 <= a + read.start and b + read.start <= h1 for h0, h1 in headings)
             quotable = not heading and junk_reason(text) is None
             sentences.append(EvidenceSentence(a + read.start, b + read.start, text, float(score), heading, quotable))
-        window = _window(sentences, UNIT_BUDGET)
+        window = _window(sentences, UNIT_BUDGET)  # where to read is chosen by meaning alone
+        if topic:  # the question's own words, in any language, then mark the sentences about what it asks
+            weight = self._config.sentence_lexical_weight
+            for sentence in sentences:
+                folded = fold(sentence.text)
+                sentence.score += weight * sum(any(form in folded for form in word) for word in topic) / len(topic)
         if not any(s.quotable for s in window):
             return None
         first, last = window[0].start, window[-1].end
