@@ -142,18 +142,11 @@ class AnswerabilityJudge:
     def uncovered(self, words: list[str], language: Language, text: str) -> list[str]:
         """The words that `text` contains neither verbatim nor as one of their translations."""
         folded = fold(text)
-        config = self.config
+        threshold, per_word = self.config.translation_csls, self.config.translations_per_word
         return [
             word
             for word in words
-            if fold(word) not in folded
-            and not any(
-                fold(t) in folded
-                for found in self._vocabulary.translate(
-                    [word], language, config.translation_csls, config.translations_per_word, common_zipf=math.inf
-                ).values()
-                for t in found
-            )
+            if not any(form in folded for form in self._vocabulary.forms(word, language, threshold, per_word))
         ]
 
     def judge(self, question: str, language: Language, hits: list[SearchHit], units: list[ReadingUnit],

@@ -8,7 +8,6 @@ characters around its best-matching sentences.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -150,16 +149,10 @@ class EvidenceReader:
         words = [
             w for w in dict.fromkeys(terms(query, language)) if len(w) > 1 and zipf(w, language) < config.topic_zipf
         ]
-        found = []
-        for word in words:
-            forms = [fold(word)]
-            if self._vocabulary is not None:
-                translated = self._vocabulary.translate(
-                    [word], language, config.sentence_translation_csls, config.translations_per_word, math.inf
-                )
-                forms += [fold(t) for found_terms in translated.values() for t in found_terms]
-            found.append(forms)
-        return found
+        if self._vocabulary is None:
+            return [[fold(word)] for word in words]
+        threshold, per_word = config.sentence_translation_csls, config.translations_per_word
+        return [self._vocabulary.forms(word, language, threshold, per_word) for word in words]
 
     def units_for(self, hits: list[SearchHit], vector: np.ndarray, reference: np.ndarray | None = None,
                   topic: list[list[str]] | None = None) -> list[ReadingUnit]:  # fmt: skip

@@ -8,6 +8,7 @@ is for "bodas".
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import lru_cache
 
@@ -109,6 +110,11 @@ class Vocabulary:
                 for target, terms in self._translations.get((word, *settings), {}).items():
                     found.setdefault(target, []).extend(terms)
         return found
+
+    def forms(self, word: str, language: Language, threshold: float, per_word: int) -> list[str]:
+        """`word` and its translations into the other languages' index terms (see `translate`), folded."""
+        translated = self.translate([word], language, threshold, per_word, common_zipf=math.inf)
+        return [fold(word), *(fold(term) for terms in translated.values() for term in terms)]
 
     def _translate(self, words: list[str], language: Language, threshold: float,
                    per_word: int) -> dict[str, dict[Language, list[str]]]:  # fmt: skip
