@@ -10,6 +10,7 @@ from advisor.services.evidence import EvidenceSentence, ReadingUnit
 from advisor.text import locale
 
 MATCH_FLOOR = 0.15  # an enumeration matching the question less than this is not offered as the answer
+LIST_SPREAD = 0.12  # nor one that matches clearly worse than the best sentence of its unit (unless counted)
 
 
 @dataclass
@@ -28,6 +29,10 @@ def enumerations(unit: ReadingUnit) -> list[Enumeration]:
     found = []
     for listed in unit.lists:
         lead = next((s for s in unit.sentences if listed.lead and s.start <= listed.lead[0] < s.end), None)
+        if lead is None:  # the sentence just before the list, in the same paragraph, introduces it
+            before = [s for s in unit.sentences if s.end <= listed.items[0][0]]
+            if before and not before[-1].heading and "\n" not in unit.read.slice(before[-1].end, listed.items[0][0]):
+                lead = before[-1]
         firsts = [item_sentence(unit, a, b) for a, b in listed.items]
         scores = sorted((s.score for s in firsts if s), reverse=True)[:2]
         options = ([lead.score] if lead else []) + ([sum(scores) / len(scores)] if scores else [])
@@ -66,7 +71,8 @@ def best_enumeration(
     units: list[ReadingUnit], question: str, language: Language
 ) -> tuple[ReadingUnit, Enumeration] | None:
     """For a question that asks for a list: the enumeration of the evidence that fits it best (the requested
-    number of items first, then how well it matches), with its unit."""
+    number of items first, then how well it matches), with its unit. Unless the question gives the count, a list
+    that matches clearly worse than the best sentence of its unit is not offered."""
     count = requested_count(question, language)
     if count is None and not re.search(locale.ASKS_FOR_LIST[language], question, re.I):
         return None
@@ -74,7 +80,9 @@ def best_enumeration(
         (unit, e)
         for unit in units
         for e in enumerations(unit)
-        if len(e.items) >= 2 and (e.score >= MATCH_FLOOR or (len(e.items) == count and e.score > 0))
+        if len(e.items) >= 2
+        and (e.score >= MATCH_FLOOR or (len(e.items) == count and e.score > 0))
+        and (count is not None or e.score >= unit.top - LIST_SPREAD)
     ]
     if not options:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from advisor.schemas import Answer, Language, Plan
-from advisor.services.enumerations import Enumeration, best_enumeration, enumerations, item_sentence
+from advisor.services.enumerations import LIST_SPREAD, Enumeration, best_enumeration, enumerations, item_sentence
 from advisor.services.evidence import EvidenceSentence, ReadingUnit
 from advisor.services.extractive_plan import write_plan
 from advisor.services.generation import AnswerRequest, PlanRequest
@@ -26,7 +26,6 @@ MAIN_CHARS = 560  # the main section's share of the answer; supporting points fi
 POINT_FLOOR = 0.15  # a sentence less similar than this to the question is not quoted
 POINT_SPREAD = 0.5  # points are the sentences within this of the best one
 SUPPORT_SPREAD = 0.15  # a supporting point must be this close to the main section's best sentence
-LIST_SPREAD = 0.12  # an enumeration is listed when it matches nearly as well as the best sentence
 _MIN_POINTS, _MAX_POINTS, _SUPPORTS, _SUPPORT_SENTENCES = 2, 8, 2, 2
 
 
@@ -126,7 +125,7 @@ class ExtractiveGenerator:
     @staticmethod
     def _block(unit: ReadingUnit, items: list[tuple[int, int, int]], quoter: Quoter) -> list[str]:
         """Short items quoted as one passage with their own numbering (each alone would be a fragment)."""
-        text = quoter.span(unit, items[0][0], items[-1][1], clip=400, keep_marker=True)
+        text = quoter.span(unit, items[0][0], items[-1][1], clip=400, block=True)
         return [text] if text is not None else []
 
     def _points(self, unit: ReadingUnit, quoter: Quoter) -> list[str]:
@@ -145,6 +144,9 @@ class ExtractiveGenerator:
             if quoter.fits(unit, sentence.start, sentence.end):
                 chosen.append(sentence)
                 used += size
+        if len(chosen) == 1:  # one sentence clears the floor: the one after it continues the point
+            after = [s for s in unit.sentences if s.start >= chosen[0].end and s.quotable and not s.heading][:1]
+            chosen += [s for s in after if quoter.fits(unit, s.start, s.end)]
         lines = []
         for sentence in sorted(chosen, key=lambda s: s.start):
             text = quoter.sentence(unit, sentence)

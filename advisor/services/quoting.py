@@ -75,15 +75,14 @@ class Quoter:
         """A sentence of a unit, quoted and cited (None when it may not be quoted)."""
         return self.span(unit, sentence.start, sentence.end)
 
-    def span(
-        self, unit: ReadingUnit, start: int, end: int, clip: float = CLIP, keep_marker: bool = False
-    ) -> str | None:
-        """A span of a unit quoted (clipped at a clause boundary when long) with its markers, or None."""
+    def span(self, unit: ReadingUnit, start: int, end: int, clip: float = CLIP, block: bool = False) -> str | None:
+        """A span of a unit quoted (clipped at a clause boundary when long), or None. A `block` (short list items
+        quoted together) keeps its markers and may run over several chunks, each piece cited."""
         if sentence_is_heading(unit, start, end) or not self.fits(unit, start, end):
             return None
-        start = start if keep_marker else without_marker(unit, start, end)
+        start = start if block else without_marker(unit, start, end)
         holder = next((c for c in unit.read.chunks if c.start <= start < c.end), None)
-        cut = holder is not None and end > holder.end  # a sentence longer than a chunk: quote its first part
+        cut = not block and holder is not None and end > holder.end  # a sentence longer than a chunk: its first part
         if cut and holder is not None:
             end = holder.end
         end, clipped = _clip(unit, start, end, clip)

@@ -258,6 +258,8 @@ def _lists(parser: _Parser, runs: list[_Run], sections: list[ParsedSection]) -> 
         before = [s for s in sentence_spans(text, parser.language, section.start, first) if s[1] <= first]
         if before and text[before[-1][1] - 1] in ":：":
             lead = before[-1]
+        elif before and "\n" in text[before[-1][1] : first] and not is_closed(text[before[-1][0] : before[-1][1]]):
+            lead = before[-1]  # an unpunctuated line just above the list ("互联网卖水果的形式有很多种")
         elif section.heading and not text[section.heading[1] : first].strip():
             lead = section.heading
         lists.append(ParsedList(section_index, lead, list(run.extents)))

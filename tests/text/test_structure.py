@@ -88,3 +88,22 @@ def test_chunks_stay_inside_sections_and_rebuild_the_text() -> None:
         assert text[chunk.start : chunk.end] == chunk.text
         section = next(s for s in prepared.outline.sections if s.section_id == chunk.section_id)
         assert section.start <= chunk.end and chunk.start < max(section.end, chunk.end)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "lead"),
+    [
+        ("zh", "开网店卖水果的形式有很多种\n1、平台开店:上架商品\n2、朋友圈带货:熟人下单\n3、直播卖货:现场试吃\n",
+         "开网店卖水果的形式有很多种"),
+        ("en", "Ways to sell fruit online\n1. A marketplace shop with delivery\n2. Selling to friends in chat groups\n"
+         "3. Live streams from the stall\n", "Ways to sell fruit online"),
+        ("es", "Formas de vender fruta en internet\n1. Una tienda en un marketplace\n2. Venta en grupos de chat\n"
+         "3. Directos desde el puesto\n", "Formas de vender fruta en internet"),
+        ("en", "We sold apples at the school gate for a year.\n1. A marketplace shop with delivery\n"
+         "2. Selling to friends in chat groups\n3. Live streams from the stall\n", None),
+    ],
+)  # fmt: skip
+def test_an_unpunctuated_line_just_above_a_list_is_its_lead(language: str, text: str, lead: str | None) -> None:
+    structure = parse_structure(text, language)  # type: ignore[arg-type]
+    (found,) = structure.lists
+    assert (text[found.lead[0] : found.lead[1]] if found.lead else None) == lead
