@@ -143,11 +143,8 @@ class AnswerabilityJudge:
         """The words that `text` contains neither verbatim nor as one of their translations."""
         folded = fold(text)
         threshold, per_word = self.config.translation_csls, self.config.translations_per_word
-        return [
-            word
-            for word in words
-            if not any(form in folded for form in self._vocabulary.forms(word, language, threshold, per_word))
-        ]
+        forms = self._vocabulary.forms(words, language, threshold, per_word)
+        return [word for word, own in zip(words, forms, strict=True) if not any(form in folded for form in own)]
 
     def judge(self, question: str, language: Language, hits: list[SearchHit], units: list[ReadingUnit],
               vector: np.ndarray) -> Verdict:  # fmt: skip

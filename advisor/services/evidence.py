@@ -152,7 +152,7 @@ class EvidenceReader:
         if self._vocabulary is None:
             return [[fold(word)] for word in words]
         threshold, per_word = config.sentence_translation_csls, config.translations_per_word
-        return [self._vocabulary.forms(word, language, threshold, per_word) for word in words]
+        return self._vocabulary.forms(words, language, threshold, per_word)
 
     def units_for(self, hits: list[SearchHit], vector: np.ndarray, reference: np.ndarray | None = None,
                   topic: list[list[str]] | None = None) -> list[ReadingUnit]:  # fmt: skip

@@ -111,10 +111,14 @@ class Vocabulary:
                     found.setdefault(target, []).extend(terms)
         return found
 
-    def forms(self, word: str, language: Language, threshold: float, per_word: int) -> list[str]:
-        """`word` and its translations into the other languages' index terms (see `translate`), folded."""
-        translated = self.translate([word], language, threshold, per_word, common_zipf=math.inf)
-        return [fold(word), *(fold(term) for terms in translated.values() for term in terms)]
+    def forms(self, words: list[str], language: Language, threshold: float, per_word: int) -> list[list[str]]:
+        """Each word with its translations into the other languages' index terms (see `translate`), folded."""
+        self.translate(words, language, threshold, per_word, common_zipf=math.inf)  # all missing ones at once
+        found = []
+        for word in words:
+            translated = self.translate([word], language, threshold, per_word, common_zipf=math.inf)
+            found.append([fold(word), *(fold(term) for terms in translated.values() for term in terms)])
+        return found
 
     def _translate(self, words: list[str], language: Language, threshold: float,
                    per_word: int) -> dict[str, dict[Language, list[str]]]:  # fmt: skip

@@ -67,10 +67,23 @@ def load_dictionary(cache_dir: Path) -> None:
         pass
 
 
+class _CombiningMarks(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _CombiningMarks()
+
+
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower-case and strip accents (cómo → como)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
 
 
 def terms(text: str, language: Language) -> list[str]:
