@@ -91,6 +91,23 @@ class Vocabulary:
                   common_zipf: float) -> dict[Language, list[str]]:  # fmt: skip
         """Index terms of the other languages that translate `words` (CSLS ≥ `threshold`, at most `per_word`
         each); words as common as `common_zipf` in general language are not translated."""
+        found: dict[Language, list[str]] = {}
+        for translated in self._per_word(words, language, threshold, per_word, common_zipf).values():
+            for target, terms in translated.items():
+                found.setdefault(target, []).extend(terms)
+        return found
+
+    def forms(self, words: list[str], language: Language, threshold: float, per_word: int) -> list[list[str]]:
+        """Each word with its translations into the other languages' index terms (see `translate`), folded."""
+        translated = self._per_word(words, language, threshold, per_word, math.inf)
+        return [
+            [fold(word), *(fold(term) for terms in translated.get(word, {}).values() for term in terms)]
+            for word in words
+        ]
+
+    def _per_word(self, words: list[str], language: Language, threshold: float, per_word: int,
+                  common_zipf: float) -> dict[str, dict[Language, list[str]]]:  # fmt: skip
+        """The translations of each content word, computed once per word and settings (all missing in one go)."""
         self._current()
         content = [w for w in dict.fromkeys(words) if len(w) > 1 and zipf(w, language) < common_zipf]
         if language not in self._radius:
@@ -98,27 +115,12 @@ class Vocabulary:
         settings = (language, threshold, per_word)
         with self._lock:
             missing = [w for w in content if (w, *settings) not in self._translations]
-        if missing:
-            fresh = self._translate(missing, language, threshold, per_word)
-            with self._lock:
-                if len(self._translations) > _TRANSLATIONS_KEPT:
-                    self._translations.clear()
-                self._translations.update({(w, *settings): fresh[w] for w in missing})
-        found: dict[Language, list[str]] = {}
+        fresh = self._translate(missing, language, threshold, per_word) if missing else {}
         with self._lock:
-            for word in content:
-                for target, terms in self._translations.get((word, *settings), {}).items():
-                    found.setdefault(target, []).extend(terms)
-        return found
-
-    def forms(self, words: list[str], language: Language, threshold: float, per_word: int) -> list[list[str]]:
-        """Each word with its translations into the other languages' index terms (see `translate`), folded."""
-        self.translate(words, language, threshold, per_word, common_zipf=math.inf)  # all missing ones at once
-        found = []
-        for word in words:
-            translated = self.translate([word], language, threshold, per_word, common_zipf=math.inf)
-            found.append([fold(word), *(fold(term) for terms in translated.values() for term in terms)])
-        return found
+            if len(self._translations) > _TRANSLATIONS_KEPT:
+                self._translations.clear()
+            self._translations.update({(w, *settings): fresh[w] for w in missing})
+            return {w: fresh[w] if w in fresh else self._translations.get((w, *settings), {}) for w in content}
 
     def _translate(self, words: list[str], language: Language, threshold: float,
                    per_word: int) -> dict[str, dict[Language, list[str]]]:  # fmt: skip

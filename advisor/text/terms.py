@@ -79,11 +79,20 @@ class _CombiningMarks(dict[int, int | None]):
 _WITHOUT_MARKS = _CombiningMarks()
 
 
-@lru_cache(maxsize=65_536)
+_FOLD_CACHED = 1_000  # words and sentences recur across requests and are kept; long evidence texts are not
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (cómo → como)."""
+    return _fold_cached(text) if len(text) <= _FOLD_CACHED else _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
+
+
+_fold_cached = lru_cache(maxsize=65_536)(_fold)
 
 
 def terms(text: str, language: Language) -> list[str]:
