@@ -194,7 +194,7 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 
 class FakeEmbeddings(Embeddings):
-    """Deterministic bag-of-character-trigram vectors: similar texts get similar vectors. For tests."""
+    """The mock backend (`ADVISOR_EMBEDDINGS__BACKEND=fake`): deterministic character-trigram vectors, no model."""
 
     def __init__(self, dimensions: int = 64) -> None:
         self._dimensions = dimensions
